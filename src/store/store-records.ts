@@ -61,6 +61,11 @@ export interface OrderRecord {
   /** Display name such as "#1001". */
   name: string | null;
   customerId: string | null;
+  /**
+   * The buyer's email, for sources that have no customer id (Shopify's orders export): the import matches it
+   * to a known customer by email.
+   */
+  customerEmail?: string | null;
   /** When the order was placed (Shopify's processed_at / created_at). */
   createdAt: Date;
   financialStatus: FinancialStatus;
