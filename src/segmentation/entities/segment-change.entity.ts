@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A customer whose group differs from the previous run; null from = entered, null to = left. */
+@Entity('segment_changes')
+export class SegmentChange {
+  @PrimaryColumn({ name: 'shop_id', type: 'integer' }) shopId!: number;
+  @PrimaryColumn({ name: 'run_id', type: 'bigint' }) runId!: string;
+  @PrimaryColumn({ name: 'customer_id', type: 'text' }) customerId!: string;
+  @Column({ name: 'from_group', type: 'text', nullable: true }) fromGroup!: string | null;
+  @Column({ name: 'to_group', type: 'text', nullable: true }) toGroup!: string | null;
+}

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Database } from '../../src/database/database';
+
+/**
+ * The databases integration tests run against: the embedded PGlite always, and a real PostgreSQL when
+ * TEST_DATABASE_URL names a server (CI sets it). Each opened database is fresh: a new data folder, or a new
+ * database created on the server and dropped afterwards.
+ */
+export interface TestDatabaseTarget {
+  name: 'pglite' | 'postgres';
+  open(): Promise<TestDatabase>;
+}
+
+export interface TestDatabase {
+  database: Database;
+  /** The options to open the same database again (a restart). */
+  reopen(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+export function testDatabaseTargets(): TestDatabaseTarget[] {
+  const targets: TestDatabaseTarget[] = [{ name: 'pglite', open: openPglite }];
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) targets.push({ name: 'postgres', open: () => openPostgres(serverUrl) });
+  return targets;
+}
+
+async function openPglite(): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'segment-sync-test-'));
+  const options = { databaseUrl: null, dataDir };
+  let database = await Database.open(options);
+  return {
+    database,
+    reopen: async () => {
+      await database.close();
+      database = await Database.open(options);
+      return database;
+    },
+    dispose: async () => {
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openPostgres(serverUrl: string): Promise<TestDatabase> {
+  const name = `segment_sync_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const options = { databaseUrl: url.toString(), dataDir: tmpdir() };
+  let database = await Database.open(options);
+  return {
+    database,
+    reopen: async () => {
+      await database.close();
+      database = await Database.open(options);
+      return database;
+    },
+    dispose: async () => {
+      await database.close();
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
