@@ -3,8 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
+  // ml-kmeans and its ml-* dependencies ship ES modules only: compile them to CommonJS for jest too.
+  transformIgnorePatterns: ['/node_modules/(?!(ml-[^/]+|is-any-array)/)'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       {
         jsc: {

@@ -133,9 +133,9 @@ export class InitialSchema1764230400000 implements MigrationInterface {
         f smallint NOT NULL,
         m smallint NOT NULL,
         rfm_score smallint NOT NULL,
-        u_r real NOT NULL,
-        u_f real NOT NULL,
-        u_m real NOT NULL,
+        u_r double precision NOT NULL,
+        u_f double precision NOT NULL,
+        u_m double precision NOT NULL,
         rfm_group text NOT NULL,
         PRIMARY KEY (shop_id, run_id, customer_id)
       )`);

@@ -23,8 +23,8 @@ export class SegmentMembership {
   @Column({ type: 'smallint' }) f!: number;
   @Column({ type: 'smallint' }) m!: number;
   @Column({ name: 'rfm_score', type: 'smallint' }) rfmScore!: number;
-  @Column({ name: 'u_r', type: 'real' }) uR!: number;
-  @Column({ name: 'u_f', type: 'real' }) uF!: number;
-  @Column({ name: 'u_m', type: 'real' }) uM!: number;
+  @Column({ name: 'u_r', type: 'double precision' }) uR!: number;
+  @Column({ name: 'u_f', type: 'double precision' }) uF!: number;
+  @Column({ name: 'u_m', type: 'double precision' }) uM!: number;
   @Column({ name: 'rfm_group', type: 'text' }) rfmGroup!: string;
 }

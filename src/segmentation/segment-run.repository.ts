@@ -1,0 +1,186 @@
+import type { RfmGroupModel, RfmPoint } from './core/rfm-groups';
+import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FINANCIAL_STATUSES } from './core/eligibility';
+import type { SqlExecutor } from '../store/sql-executor';
+import {
+  BUILD_RUN_FEATURES,
+  GROUP_STATS,
+  INSERT_CHANGES,
+  MOVERS,
+  SAMPLE_RUN_POINTS,
+  SCORE_HEATMAP,
+  insertMembershipsSql,
+} from './segment-run.sql';
+
+export interface GroupStatsRow {
+  group: string;
+  customers: number;
+  meanRecency: number;
+  meanFrequency: number;
+  meanMonetary: number;
+  revenue: number;
+  orders: number;
+}
+
+export interface SegmentRunRecord {
+  id: number;
+  shopId: number;
+  runNumber: number;
+  status: string;
+  asOf: Date;
+  parameters: Record<string, unknown>;
+  summary: Record<string, unknown> | null;
+  previousRunId: number | null;
+}
+
+/**
+ * Every statement a segment run makes. Construct it on a transaction's executor for the set work (the
+ * temporary feature table lives in that transaction), or on the data source for bookkeeping.
+ */
+export class SegmentRunRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** Numbers the run under a per-shop lock so concurrent runs of one shop never share a number. */
+  async startRun(shopId: number, asOf: Date, parameters: Record<string, unknown>): Promise<SegmentRunRecord> {
+    await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('segment_runs'), $1)`, [shopId]);
+    const [row] = await this.db.query(
+      `INSERT INTO segment_runs (shop_id, run_number, status, as_of, parameters)
+       SELECT $1, coalesce(max(run_number), 0) + 1, 'running', $2, $3::jsonb FROM segment_runs WHERE shop_id = $1
+       RETURNING id, run_number`,
+      [shopId, asOf, JSON.stringify(parameters)],
+    );
+    return {
+      id: Number(row.id),
+      shopId,
+      runNumber: row.run_number,
+      status: 'running',
+      asOf,
+      parameters,
+      summary: null,
+      previousRunId: null,
+    };
+  }
+
+  async lockShop(shopId: number): Promise<void> {
+    await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('segment_run_work'), $1)`, [shopId]);
+    // Calendar arithmetic on timestamptz follows the session zone; the rules are stated in UTC.
+    await this.db.query(`SET LOCAL TimeZone = 'UTC'`);
+  }
+
+  async latestSucceededRun(shopId: number, before?: number): Promise<SegmentRunRecord | null> {
+    const rows = await this.db.query(
+      `SELECT id, shop_id, run_number, status, as_of, parameters, summary, previous_run_id FROM segment_runs
+       WHERE shop_id = $1 AND status = 'succeeded' AND ($2::int IS NULL OR run_number < $2)
+       ORDER BY run_number DESC LIMIT 1`,
+      [shopId, before ?? null],
+    );
+    return rows.length ? toRunRecord(rows[0]) : null;
+  }
+
+  async findRun(shopId: number, runId: number): Promise<SegmentRunRecord | null> {
+    const rows = await this.db.query(
+      `SELECT id, shop_id, run_number, status, as_of, parameters, summary, previous_run_id FROM segment_runs
+       WHERE shop_id = $1 AND id = $2`,
+      [shopId, runId],
+    );
+    return rows.length ? toRunRecord(rows[0]) : null;
+  }
+
+  async recentRuns(shopId: number, limit: number): Promise<SegmentRunRecord[]> {
+    const rows = await this.db.query(
+      `SELECT id, shop_id, run_number, status, as_of, parameters, summary, previous_run_id FROM segment_runs
+       WHERE shop_id = $1 AND status = 'succeeded' ORDER BY run_number DESC LIMIT $2`,
+      [shopId, limit],
+    );
+    return rows.map(toRunRecord);
+  }
+
+  /** Builds the run's feature table; returns the number of customers with an eligible order. */
+  async buildFeatures(shopId: number, asOf: Date): Promise<number> {
+    await this.db.query(BUILD_RUN_FEATURES, [
+      shopId,
+      asOf,
+      ELIGIBLE_FINANCIAL_STATUSES,
+      RETURNS_RATE_FINANCIAL_STATUSES,
+      ELIGIBILITY_WINDOW_YEARS,
+    ]);
+    const [row] = await this.db.query(`SELECT count(*)::int AS n FROM run_features`);
+    return row.n;
+  }
+
+  async samplePoints(sampleSize: number): Promise<RfmPoint[]> {
+    const rows: { u_r: number; u_f: number; u_m: number }[] = await this.db.query(SAMPLE_RUN_POINTS, [sampleSize]);
+    return rows.map((row) => [row.u_r, row.u_f, row.u_m]);
+  }
+
+  async insertMemberships(shopId: number, runId: number, model: RfmGroupModel): Promise<void> {
+    const centres = model.centres.flatMap(({ group, centre }) => [group, ...centre]);
+    await this.db.query(insertMembershipsSql(model.centres.length), [shopId, runId, ...centres]);
+  }
+
+  async insertChanges(shopId: number, runId: number, previousRunId: number | null): Promise<void> {
+    await this.db.query(INSERT_CHANGES, [shopId, runId, previousRunId]);
+  }
+
+  async groupStats(shopId: number, runId: number): Promise<GroupStatsRow[]> {
+    const rows = await this.db.query(GROUP_STATS, [shopId, runId]);
+    return rows.map((row: Record<string, unknown>) => ({
+      group: row.group as string,
+      customers: row.customers as number,
+      meanRecency: row.mean_recency as number,
+      meanFrequency: row.mean_frequency as number,
+      meanMonetary: row.mean_monetary as number,
+      revenue: row.revenue as number,
+      orders: row.orders as number,
+    }));
+  }
+
+  async movers(shopId: number, runId: number): Promise<{ from: string | null; to: string | null; customers: number }[]> {
+    const rows = await this.db.query(MOVERS, [shopId, runId]);
+    return rows.map((row: Record<string, unknown>) => ({
+      from: row.from_group as string | null,
+      to: row.to_group as string | null,
+      customers: row.customers as number,
+    }));
+  }
+
+  async scoreHeatmap(shopId: number, runId: number) {
+    const rows = await this.db.query(SCORE_HEATMAP, [shopId, runId]);
+    return rows.map((row: Record<string, unknown>) => ({
+      r: row.r as number,
+      f: row.f as number,
+      customers: row.customers as number,
+      meanMonetary: row.mean_monetary as number,
+    }));
+  }
+
+  async finishRun(
+    runId: number,
+    result: { model: RfmGroupModel; summary: unknown; customers: number; orders: number; previousRunId: number | null },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE segment_runs SET status = 'succeeded', model = $2::jsonb, summary = $3::jsonb, customers = $4,
+         orders = $5, previous_run_id = $6, finished_at = now() WHERE id = $1`,
+      [runId, JSON.stringify(result.model), JSON.stringify(result.summary), result.customers, result.orders, result.previousRunId],
+    );
+  }
+
+  async failRun(runId: number, error: string): Promise<void> {
+    await this.db.query(`UPDATE segment_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [
+      runId,
+      error.slice(0, 2000),
+    ]);
+  }
+}
+
+function toRunRecord(row: Record<string, any>): SegmentRunRecord {
+  return {
+    id: Number(row.id),
+    shopId: row.shop_id,
+    runNumber: row.run_number,
+    status: row.status,
+    asOf: row.as_of,
+    parameters: row.parameters,
+    summary: row.summary,
+    previousRunId: row.previous_run_id === null ? null : Number(row.previous_run_id),
+  };
+}

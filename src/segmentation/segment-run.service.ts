@@ -1,0 +1,137 @@
+import { DataSource } from 'typeorm';
+import type { RunSummary } from '../reporting/run-summary';
+import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
+import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
+
+export interface SegmentRunOptions {
+  /** The moment recency is measured from; now by default. */
+  asOf?: Date;
+  /** K-means seed; same data and seed, same groups. */
+  seed: number;
+  /** K-means is fitted on at most this many customers (a deterministic sample), then everyone is assigned. */
+  sampleSize?: number;
+  onStep?: (step: SegmentRunStep) => void;
+}
+
+export type SegmentRunStep = 'features' | 'clustering' | 'memberships' | 'diff' | 'summary';
+
+export interface ShopRef {
+  id: number;
+  domain: string;
+  currency: string;
+}
+
+export const DEFAULT_SAMPLE_SIZE = 50_000;
+
+/**
+ * One segmentation run of a shop: features, scores and percentile ranks in SQL; K-means fitted in the core
+ * on (a sample of) the points; every customer's group written by SQL; the diff against the previous run;
+ * the summary the reports render. All set work happens in one transaction: a failed run writes no
+ * membership and is recorded as failed.
+ */
+export class SegmentRunService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async run(shop: ShopRef, options: SegmentRunOptions): Promise<RunSummary> {
+    const asOf = options.asOf ?? new Date();
+    const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+    const parameters = { seed: options.seed, sampleSize, restarts: 5, k: RFM_GROUPS.length, asOf: asOf.toISOString() };
+    const started = Date.now();
+    const run = await this.dataSource.transaction((manager) =>
+      new SegmentRunRepository(manager).startRun(shop.id, asOf, parameters),
+    );
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const runs = new SegmentRunRepository(manager);
+        await runs.lockShop(shop.id);
+        const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
+        options.onStep?.('features');
+        const customers = await runs.buildFeatures(shop.id, asOf);
+        if (customers === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
+        options.onStep?.('clustering');
+        const model = fitRfmGroups(await runs.samplePoints(sampleSize), { seed: options.seed, restarts: 5 });
+        options.onStep?.('memberships');
+        await runs.insertMemberships(shop.id, run.id, model);
+        options.onStep?.('diff');
+        await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
+        options.onStep?.('summary');
+        const summary = await this.summarise(runs, shop, run, previous, model, started);
+        await runs.finishRun(run.id, {
+          model: model as unknown as RfmGroupModel,
+          summary,
+          customers,
+          orders: summary.orders,
+          previousRunId: previous?.id ?? null,
+        });
+        return summary;
+      });
+    } catch (error) {
+      await new SegmentRunRepository(this.dataSource).failRun(run.id, (error as Error).message);
+      throw error;
+    }
+  }
+
+  private async summarise(
+    runs: SegmentRunRepository,
+    shop: ShopRef,
+    run: SegmentRunRecord,
+    previous: SegmentRunRecord | null,
+    model: RfmGroupModel,
+    started: number,
+  ): Promise<RunSummary> {
+    const stats = await runs.groupStats(shop.id, run.id);
+    const movers = await runs.movers(shop.id, run.id);
+    const customers = sum(stats, (row) => row.customers);
+    const revenue = sum(stats, (row) => row.revenue);
+    const byGroup = new Map<string, GroupStatsRow>(stats.map((row) => [row.group, row]));
+    const groups = RFM_GROUPS.filter(({ key }) => byGroup.has(key)).map(({ key, name }) => {
+      const row = byGroup.get(key)!;
+      return {
+        group: key,
+        name,
+        customers: row.customers,
+        share: row.customers / customers,
+        meanRecencyDays: row.meanRecency,
+        meanFrequency: row.meanFrequency,
+        meanMonetary: row.meanMonetary,
+        revenue: row.revenue,
+        revenueShare: revenue === 0 ? 0 : row.revenue / revenue,
+      };
+    });
+    // With no previous run every customer "entered"; the matrix then only says so.
+    const stayers = previous
+      ? groups
+          .map(({ group, customers: inGroup }) => ({
+            from: group,
+            to: group,
+            customers: inGroup - sum(movers.filter((m) => m.to === group), (m) => m.customers),
+          }))
+          .filter((t) => t.customers > 0)
+      : [];
+    const finished = new Date();
+    return {
+      runId: run.id,
+      runNumber: run.runNumber,
+      shopDomain: shop.domain,
+      currency: shop.currency,
+      asOf: run.asOf.toISOString(),
+      startedAt: new Date(started).toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started,
+      customers,
+      orders: sum(stats, (row) => row.orders),
+      revenue,
+      groups,
+      scoreHeatmap: await runs.scoreHeatmap(shop.id, run.id),
+      previousRunId: previous?.id ?? null,
+      transitions: [...stayers, ...movers],
+      entered: sum(movers.filter((m) => m.to !== null), (m) => m.customers),
+      left: sum(movers.filter((m) => m.to === null), (m) => m.customers),
+      parameters: { ...run.parameters, centres: model.centres, inertia: model.inertia },
+    };
+  }
+}
+
+function sum<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
+}

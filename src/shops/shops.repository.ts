@@ -1,0 +1,62 @@
+import type { SqlExecutor } from '../store/sql-executor';
+
+export interface ShopRecord {
+  id: number;
+  domain: string;
+  name: string | null;
+  currency: string;
+  timezone: string;
+}
+
+export interface ShopDetails {
+  name?: string | null;
+  currency?: string;
+  timezone?: string;
+}
+
+export class ShopNotFoundError extends Error {
+  constructor(domain: string | null, known: string[]) {
+    super(
+      domain
+        ? `No shop '${domain}' in the database${known.length ? ` (known: ${known.join(', ')})` : ''}`
+        : known.length
+          ? `Several shops are in the database (${known.join(', ')}): name one with --shop`
+          : 'No shop in the database yet: import a store first (segment-sync demo, or segment-sync import ...)',
+    );
+    this.name = 'ShopNotFoundError';
+  }
+}
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+
+export class ShopsRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** The shop with that domain, created with the given details if it is new; details update an existing one. */
+  async ensure(domain: string, details: ShopDetails = {}): Promise<ShopRecord> {
+    const normalised = domain.trim().toLowerCase();
+    if (!SHOP_DOMAIN.test(normalised)) {
+      throw new Error(`'${domain}' is not a shop domain (expected something like my-store.myshopify.com)`);
+    }
+    const [row] = await this.db.query(
+      `INSERT INTO shops (domain, name, currency, timezone) VALUES ($1, $2, coalesce($3, 'USD'), coalesce($4, 'UTC'))
+       ON CONFLICT (domain) DO UPDATE SET name = coalesce(EXCLUDED.name, shops.name),
+         currency = coalesce($3, shops.currency), timezone = coalesce($4, shops.timezone)
+       RETURNING id, domain, name, currency, timezone`,
+      [normalised, details.name ?? null, details.currency ?? null, details.timezone ?? null],
+    );
+    return row;
+  }
+
+  /** The named shop, or the only shop when none is named. */
+  async resolve(domain: string | null): Promise<ShopRecord> {
+    const rows: ShopRecord[] = await this.db.query(`SELECT id, domain, name, currency, timezone FROM shops ORDER BY domain`);
+    if (domain) {
+      const match = rows.find((shop) => shop.domain === domain.trim().toLowerCase());
+      if (!match) throw new ShopNotFoundError(domain, rows.map((shop) => shop.domain));
+      return match;
+    }
+    if (rows.length !== 1) throw new ShopNotFoundError(null, rows.map((shop) => shop.domain));
+    return rows[0];
+  }
+}

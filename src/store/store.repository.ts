@@ -1,0 +1,248 @@
+import { summariseOrderLines } from '../segmentation/core/order-lines';
+import type { CheckoutRecord, CustomerRecord, OrderRecord } from './store-records';
+import type { SqlExecutor } from './sql-executor';
+
+/**
+ * Writes the store's customers, orders and checkouts in batches: one statement per table per batch, rows
+ * passed as one JSON parameter (never spliced into SQL), upserted so a re-import updates and never
+ * duplicates.
+ *
+ * Orders: a source may deliver one order in several records (a generic CSV whose rows of an order are not
+ * adjacent). Records that share an order id within one import (`importId`) are merged: money adds up, lines
+ * are appended. A record from another import replaces the order and its lines.
+ */
+export class StoreRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async upsertCustomers(shopId: number, customers: CustomerRecord[]): Promise<void> {
+    if (customers.length === 0) return;
+    const rows = dedupeLast(customers, (customer) => customer.customerId).map((customer) => ({
+      customer_id: customer.customerId,
+      email: customer.email,
+      phone: customer.phone,
+      first_name: customer.firstName,
+      last_name: customer.lastName,
+      country: customer.country,
+      province: customer.province,
+      timezone: customer.timezone,
+      tags: customer.tags,
+      email_consent: customer.emailConsent,
+      sms_consent: customer.smsConsent,
+      created_at: customer.createdAt,
+    }));
+    await this.db.query(
+      `INSERT INTO customers (shop_id, customer_id, email, phone, first_name, last_name, country, province,
+                              timezone, tags, email_consent, sms_consent, created_at, updated_at)
+       SELECT $1, c.customer_id, c.email, c.phone, c.first_name, c.last_name, c.country, c.province,
+              c.timezone, c.tags, c.email_consent, c.sms_consent, c.created_at, now()
+       FROM jsonb_to_recordset($2::jsonb) AS c(customer_id text, email text, phone text, first_name text,
+            last_name text, country text, province text, timezone text, tags text[], email_consent text,
+            sms_consent text, created_at timestamptz)
+       ON CONFLICT (shop_id, customer_id) DO UPDATE SET
+         email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name,
+         last_name = EXCLUDED.last_name, country = EXCLUDED.country, province = EXCLUDED.province,
+         timezone = EXCLUDED.timezone, tags = EXCLUDED.tags, email_consent = EXCLUDED.email_consent,
+         sms_consent = EXCLUDED.sms_consent, created_at = EXCLUDED.created_at, updated_at = now()`,
+      [shopId, JSON.stringify(rows)],
+    );
+    await this.adoptEmailPlaceholders(shopId, rows);
+  }
+
+  async upsertOrders(shopId: number, orders: OrderRecord[], importId: string): Promise<void> {
+    if (orders.length === 0) return;
+    const merged = mergeOrdersById(orders);
+    const emails = await this.customersByEmail(shopId, merged);
+    const orderRows = merged.map((order) => {
+      const lines = summariseOrderLines(order);
+      return {
+        order_id: order.orderId,
+        name: order.name,
+        customer_id: order.customerId ?? (order.customerEmail ? emails.get(order.customerEmail.toLowerCase()) : null),
+        created_at: order.createdAt,
+        financial_status: order.financialStatus,
+        cancelled_at: order.cancelledAt,
+        currency: order.currency,
+        subtotal: order.subtotal,
+        total_discounts: order.totalDiscounts,
+        total_price: order.totalPrice,
+        total_refunded: order.totalRefunded,
+        discount_codes: order.discountCodes,
+        shipping_country: order.shippingCountry,
+        item_quantity: lines.units,
+        full_price_quantity: lines.fullPriceUnits,
+        categories: lines.categories,
+      };
+    });
+    const ids = merged.map((order) => order.orderId);
+    // Lines of orders that this import replaces (written earlier by another import) go first.
+    await this.db.query(
+      `DELETE FROM order_lines l USING orders o
+       WHERE o.shop_id = $1 AND o.order_id = ANY($2::text[]) AND o.import_id IS DISTINCT FROM $3
+         AND l.shop_id = o.shop_id AND l.order_id = o.order_id`,
+      [shopId, ids, importId],
+    );
+    await this.db.query(UPSERT_ORDERS, [shopId, JSON.stringify(orderRows), importId]);
+    const lineRows = merged.flatMap((order) =>
+      order.lines.map((line, index) => ({
+        order_id: order.orderId,
+        position: index + 1,
+        product_id: line.productId,
+        sku: line.sku,
+        title: line.title,
+        product_type: line.productType,
+        quantity: line.quantity,
+        price: line.price,
+        compare_at_price: line.compareAtPrice,
+        discount_amount: line.discountAmount,
+      })),
+    );
+    if (lineRows.length === 0) return;
+    // Appended after the lines the order already has from this import.
+    await this.db.query(
+      `WITH existing AS (
+         SELECT order_id, max(line_no) AS last_line FROM order_lines
+         WHERE shop_id = $1 AND order_id = ANY($3::text[]) GROUP BY order_id)
+       INSERT INTO order_lines (shop_id, order_id, line_no, product_id, sku, title, product_type, quantity, price,
+                                compare_at_price, discount_amount)
+       SELECT $1, l.order_id, coalesce(e.last_line, 0) + l.position, l.product_id, l.sku, l.title, l.product_type,
+              l.quantity, l.price, l.compare_at_price, l.discount_amount
+       FROM jsonb_to_recordset($2::jsonb) AS l(order_id text, position int, product_id text, sku text, title text,
+            product_type text, quantity int, price numeric, compare_at_price numeric, discount_amount numeric)
+       LEFT JOIN existing e ON e.order_id = l.order_id`,
+      [shopId, JSON.stringify(lineRows), ids],
+    );
+  }
+
+  async upsertCheckouts(shopId: number, checkouts: CheckoutRecord[]): Promise<void> {
+    if (checkouts.length === 0) return;
+    const rows = dedupeLast(checkouts, (checkout) => checkout.checkoutId).map((checkout) => ({
+      checkout_id: checkout.checkoutId,
+      customer_id: checkout.customerId,
+      email: checkout.email,
+      created_at: checkout.createdAt,
+      completed_at: checkout.completedAt,
+      total_price: checkout.totalPrice,
+      currency: checkout.currency,
+      recovery_url: checkout.recoveryUrl,
+      categories: checkout.categories,
+    }));
+    await this.db.query(
+      `INSERT INTO checkouts (shop_id, checkout_id, customer_id, email, created_at, completed_at, total_price,
+                              currency, recovery_url, categories, updated_at)
+       SELECT $1, c.checkout_id, c.customer_id, c.email, c.created_at, c.completed_at, c.total_price, c.currency,
+              c.recovery_url, c.categories, now()
+       FROM jsonb_to_recordset($2::jsonb) AS c(checkout_id text, customer_id text, email text,
+            created_at timestamptz, completed_at timestamptz, total_price numeric, currency text,
+            recovery_url text, categories text[])
+       ON CONFLICT (shop_id, checkout_id) DO UPDATE SET
+         customer_id = EXCLUDED.customer_id, email = EXCLUDED.email, created_at = EXCLUDED.created_at,
+         completed_at = EXCLUDED.completed_at, total_price = EXCLUDED.total_price, currency = EXCLUDED.currency,
+         recovery_url = EXCLUDED.recovery_url, categories = EXCLUDED.categories, updated_at = now()`,
+      [shopId, JSON.stringify(rows)],
+    );
+  }
+
+  /**
+   * Orders from a source without customer ids (Shopify's orders export) name the buyer by email. A known
+   * customer with that email is used; otherwise a placeholder customer `email:<address>` is created, which a
+   * later customers import with the real id adopts (see adoptEmailPlaceholders).
+   */
+  private async customersByEmail(shopId: number, orders: OrderRecord[]): Promise<Map<string, string>> {
+    const wanted = [
+      ...new Set(
+        orders.filter((o) => o.customerId === null && o.customerEmail).map((o) => o.customerEmail!.toLowerCase()),
+      ),
+    ];
+    if (wanted.length === 0) return new Map();
+    await this.db.query(
+      `INSERT INTO customers (shop_id, customer_id, email)
+       SELECT $1, 'email:' || e, e FROM unnest($2::text[]) AS e
+       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.shop_id = $1 AND lower(c.email) = e)
+       ON CONFLICT (shop_id, customer_id) DO NOTHING`,
+      [shopId, wanted],
+    );
+    const rows: { email: string; customer_id: string }[] = await this.db.query(
+      `SELECT DISTINCT ON (lower(email)) lower(email) AS email, customer_id FROM customers
+       WHERE shop_id = $1 AND lower(email) = ANY($2::text[])
+       ORDER BY lower(email), customer_id LIKE 'email:%', customer_id`,
+      [shopId, wanted],
+    );
+    return new Map(rows.map((row) => [row.email, row.customer_id]));
+  }
+
+  /** A real customer record takes over the orders of the email placeholder created for its address. */
+  private async adoptEmailPlaceholders(shopId: number, rows: { customer_id: string; email: string | null }[]) {
+    const adopted = rows.filter((row) => row.email && !row.customer_id.startsWith('email:'));
+    if (adopted.length === 0) return;
+    const pairs = JSON.stringify(adopted.map((row) => ({ customer_id: row.customer_id, email: row.email!.toLowerCase() })));
+    await this.db.query(
+      `WITH adopted AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS a(customer_id text, email text)),
+       moved AS (
+         UPDATE orders o SET customer_id = a.customer_id, updated_at = now() FROM adopted a
+         WHERE o.shop_id = $1 AND o.customer_id = 'email:' || a.email RETURNING o.order_id)
+       DELETE FROM customers c USING adopted a
+       WHERE c.shop_id = $1 AND c.customer_id = 'email:' || a.email`,
+      [shopId, pairs],
+    );
+  }
+}
+
+const UPSERT_ORDERS = `
+  INSERT INTO orders (shop_id, order_id, name, customer_id, created_at, financial_status, cancelled_at, currency,
+                      subtotal, total_discounts, total_price, total_refunded, discount_codes, shipping_country,
+                      item_quantity, full_price_quantity, categories, import_id, updated_at)
+  SELECT $1, o.order_id, o.name, o.customer_id, o.created_at, o.financial_status, o.cancelled_at, o.currency,
+         o.subtotal, o.total_discounts, o.total_price, o.total_refunded, o.discount_codes, o.shipping_country,
+         o.item_quantity, o.full_price_quantity, o.categories, $3, now()
+  FROM jsonb_to_recordset($2::jsonb) AS o(order_id text, name text, customer_id text, created_at timestamptz,
+       financial_status text, cancelled_at timestamptz, currency text, subtotal numeric, total_discounts numeric,
+       total_price numeric, total_refunded numeric, discount_codes text[], shipping_country text,
+       item_quantity int, full_price_quantity int, categories text[])
+  ON CONFLICT (shop_id, order_id) DO UPDATE SET
+    name = EXCLUDED.name, customer_id = EXCLUDED.customer_id, created_at = EXCLUDED.created_at,
+    financial_status = EXCLUDED.financial_status, cancelled_at = EXCLUDED.cancelled_at, currency = EXCLUDED.currency,
+    subtotal = ${accumulate('subtotal')}, total_discounts = ${accumulate('total_discounts')},
+    total_price = ${accumulate('total_price')}, total_refunded = ${accumulate('total_refunded')},
+    item_quantity = ${accumulate('item_quantity')}, full_price_quantity = ${accumulate('full_price_quantity')},
+    discount_codes = CASE WHEN orders.import_id = EXCLUDED.import_id
+      THEN ARRAY(SELECT DISTINCT unnest(orders.discount_codes || EXCLUDED.discount_codes) ORDER BY 1)
+      ELSE EXCLUDED.discount_codes END,
+    categories = CASE WHEN orders.import_id = EXCLUDED.import_id
+      THEN ARRAY(SELECT DISTINCT unnest(orders.categories || EXCLUDED.categories) ORDER BY 1)
+      ELSE EXCLUDED.categories END,
+    shipping_country = EXCLUDED.shipping_country, import_id = EXCLUDED.import_id, updated_at = now()`;
+
+function accumulate(column: string): string {
+  return `CASE WHEN orders.import_id = EXCLUDED.import_id THEN orders.${column} + EXCLUDED.${column} ELSE EXCLUDED.${column} END`;
+}
+
+/** Later records win: a batch may repeat a row that the source corrected further down. */
+function dedupeLast<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+/** One statement may not touch a row twice, so records of one order within a batch are merged first. */
+export function mergeOrdersById(orders: OrderRecord[]): OrderRecord[] {
+  const byId = new Map<string, OrderRecord>();
+  for (const order of orders) {
+    const seen = byId.get(order.orderId);
+    if (!seen) {
+      byId.set(order.orderId, order);
+      continue;
+    }
+    byId.set(order.orderId, {
+      ...order,
+      subtotal: addMoney(seen.subtotal, order.subtotal),
+      totalDiscounts: addMoney(seen.totalDiscounts, order.totalDiscounts),
+      totalPrice: addMoney(seen.totalPrice, order.totalPrice),
+      totalRefunded: addMoney(seen.totalRefunded, order.totalRefunded),
+      discountCodes: [...new Set([...seen.discountCodes, ...order.discountCodes])].sort(),
+      lines: [...seen.lines, ...order.lines],
+    });
+  }
+  return [...byId.values()];
+}
+
+function addMoney(a: number, b: number): number {
+  return Math.round(a * 100 + b * 100) / 100;
+}

@@ -1,0 +1,57 @@
+import { segmentStore } from '../src/segmentation/core/segment-store';
+import { buildArchetypeStore } from '../src/segmentation/core/testing/archetype-store';
+import { SegmentRunService } from '../src/segmentation/segment-run.service';
+import { ShopsRepository } from '../src/shops/shops.repository';
+import { StoreRepository } from '../src/store/store.repository';
+import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+
+describe.each(testDatabaseTargets())('segment run on $name', (target) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await target.open();
+  });
+  afterAll(async () => test?.dispose());
+
+  it('gives every customer of the hand-built store the same features, scores and group as the pure core', async () => {
+    const store = buildArchetypeStore();
+    const { dataSource } = test.database;
+    const shop = await new ShopsRepository(dataSource).ensure('archetypes.myshopify.com', { currency: 'EUR' });
+    const writer = new StoreRepository(dataSource);
+    await writer.upsertCustomers(shop.id, store.customers);
+    await writer.upsertOrders(shop.id, store.orders, 'test-import');
+
+    const summary = await new SegmentRunService(dataSource).run(shop, { asOf: store.asOf, seed: 42 });
+
+    const expected = segmentStore(store.customers, store.orders, store.asOf, { seed: 42, restarts: 5 });
+    const rows = await dataSource.query(
+      `SELECT customer_id, recency_days, frequency, monetary::float8 AS monetary, aov::float8 AS aov, returns_rate,
+              discount_share, full_price_share, category_count, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group
+       FROM segment_memberships WHERE shop_id = $1 AND run_id = $2 ORDER BY customer_id COLLATE "C"`,
+      [shop.id, summary.runId],
+    );
+    expect(rows).toEqual(
+      expected.customers.map((c) => ({
+        customer_id: c.customerId,
+        recency_days: c.recencyDays,
+        frequency: c.frequency,
+        monetary: c.monetary,
+        aov: c.aov,
+        returns_rate: c.returnsRate,
+        discount_share: c.discountShare,
+        full_price_share: c.fullPriceShare,
+        category_count: c.categoryCount,
+        r: c.r,
+        f: c.f,
+        m: c.m,
+        rfm_score: c.score,
+        u_r: c.uR,
+        u_f: c.uF,
+        u_m: c.uM,
+        rfm_group: c.group,
+      })),
+    );
+    for (const row of rows) expect(row.rfm_group).toBe(store.expectedGroups.get(row.customer_id));
+    expect(summary.customers).toBe(60);
+    expect(summary.previousRunId).toBeNull();
+  });
+});
