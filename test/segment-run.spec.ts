@@ -20,7 +20,10 @@ describe.each(testDatabaseTargets())('segment run on $name', (target) => {
     await writer.upsertCustomers(shop.id, store.customers);
     await writer.upsertOrders(shop.id, store.orders, 'test-import');
 
-    const summary = await new SegmentRunService(dataSource).run(shop, { asOf: store.asOf, seed: 42 });
+    const summary = await new SegmentRunService(dataSource, new ShopsRepository(dataSource)).run(shop, {
+      asOf: store.asOf,
+      seed: 42,
+    });
 
     const expected = segmentStore(store.customers, store.orders, store.asOf, { seed: 42, restarts: 5 });
     const rows = await dataSource.query(

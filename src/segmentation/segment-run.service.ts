@@ -1,13 +1,14 @@
 import { DataSource } from 'typeorm';
 import type { RunSummary } from '../reporting/run-summary';
+import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
 
 export interface SegmentRunOptions {
   /** The moment recency is measured from; now by default. */
   asOf?: Date;
-  /** K-means seed; same data and seed, same groups. */
-  seed: number;
+  /** K-means seed; same data and seed, same groups (the configured seed by default). */
+  seed?: number;
   /** K-means is fitted on at most this many customers (a deterministic sample), then everyone is assigned. */
   sampleSize?: number;
   onStep?: (step: SegmentRunStep) => void;
@@ -30,12 +31,22 @@ export const DEFAULT_SAMPLE_SIZE = 50_000;
  * membership and is recorded as failed.
  */
 export class SegmentRunService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shops: ShopsRepository,
+    private readonly defaultSeed = 42,
+  ) {}
 
-  async run(shop: ShopRef, options: SegmentRunOptions): Promise<RunSummary> {
+  /** Runs the named shop, or the only shop of the database when none is named. */
+  async runShop(domain: string | null, options: SegmentRunOptions = {}): Promise<RunSummary> {
+    return this.run(await this.shops.resolve(domain), options);
+  }
+
+  async run(shop: ShopRef, options: SegmentRunOptions = {}): Promise<RunSummary> {
     const asOf = options.asOf ?? new Date();
+    const seed = options.seed ?? this.defaultSeed;
     const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
-    const parameters = { seed: options.seed, sampleSize, restarts: 5, k: RFM_GROUPS.length, asOf: asOf.toISOString() };
+    const parameters = { seed, sampleSize, restarts: 5, k: RFM_GROUPS.length, asOf: asOf.toISOString() };
     const started = Date.now();
     const run = await this.dataSource.transaction((manager) =>
       new SegmentRunRepository(manager).startRun(shop.id, asOf, parameters),
@@ -49,7 +60,7 @@ export class SegmentRunService {
         const customers = await runs.buildFeatures(shop.id, asOf);
         if (customers === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
         options.onStep?.('clustering');
-        const model = fitRfmGroups(await runs.samplePoints(sampleSize), { seed: options.seed, restarts: 5 });
+        const model = fitRfmGroups(await runs.samplePoints(sampleSize), { seed, restarts: 5 });
         options.onStep?.('memberships');
         await runs.insertMemberships(shop.id, run.id, model);
         options.onStep?.('diff');

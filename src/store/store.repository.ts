@@ -73,6 +73,7 @@ export class StoreRepository {
         categories: lines.categories,
       };
     });
+    await this.ensureBuyers(shopId, orderRows);
     const ids = merged.map((order) => order.orderId);
     // Lines of orders that this import replaces (written earlier by another import) go first.
     await this.db.query(
@@ -168,6 +169,22 @@ export class StoreRepository {
       [shopId, wanted],
     );
     return new Map(rows.map((row) => [row.email, row.customer_id]));
+  }
+
+  /**
+   * Sources that carry only orders (a generic CSV) still name their buyers: each unknown buyer gets a customer
+   * row, with the order's shipping country, so every buyer can be segmented and synced like any other.
+   */
+  private async ensureBuyers(shopId: number, orders: { customer_id: string | null | undefined; shipping_country: string | null }[]) {
+    const buyers = new Map<string, string | null>();
+    for (const order of orders) if (order.customer_id) buyers.set(order.customer_id, order.shipping_country);
+    if (buyers.size === 0) return;
+    await this.db.query(
+      `INSERT INTO customers (shop_id, customer_id, country)
+       SELECT $1, b.customer_id, b.country FROM unnest($2::text[], $3::text[]) AS b(customer_id, country)
+       ON CONFLICT (shop_id, customer_id) DO NOTHING`,
+      [shopId, [...buyers.keys()], [...buyers.values()]],
+    );
   }
 
   /** A real customer record takes over the orders of the email placeholder created for its address. */

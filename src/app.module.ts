@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthController } from './health.controller';
+import { SegmentationModule } from './segmentation/segmentation.module';
+import { ShopifyModule } from './shopify/shopify.module';
+import { ShopsModule } from './shops/shops.module';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, SegmentationModule, DemoModule],
+  controllers: [HealthController],
+})
+export class AppModule {}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './cli/demo.command';
+import { importCommand } from './cli/import.command';
+import { reportCommand } from './cli/report.command';
+import { segmentCommand } from './cli/segment.command';
+import { serveCommand } from './cli/serve.command';
+
+/** `segment-sync <command>`: each command parses its options, calls one service and formats the result. */
+export function buildProgram(): Command {
+  const program = new Command('segment-sync')
+    .description("Customer segments from a Shopify store's order history")
+    .showHelpAfterError()
+    .exitOverride();
+  for (const command of [demoCommand(), importCommand(), segmentCommand(), reportCommand(), serveCommand()]) {
+    program.addCommand(command);
+  }
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main();

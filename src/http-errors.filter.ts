@@ -1,0 +1,31 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { ShopNotFoundError } from './shops/shops.repository';
+import { InvalidRunRequestError } from './segmentation/run-request';
+import { NoFinishedRunError } from './segmentation/segment-reports.service';
+
+/** Domain errors become the HTTP answers they mean; anything else is a 500 without internals. */
+@Catch()
+export class HttpErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof HttpException) {
+      response.status(error.getStatus()).json(error.getResponse());
+      return;
+    }
+    const status =
+      error instanceof ShopNotFoundError || error instanceof NoFinishedRunError
+        ? 404
+        : error instanceof InvalidRunRequestError
+          ? 400
+          : 500;
+    if (status === 500) this.logger.error((error as Error)?.stack ?? String(error));
+    response.status(status).json({
+      statusCode: status,
+      error: status === 500 ? 'Internal Server Error' : (error as Error).name,
+      message: status === 500 ? 'The request failed; see the service log' : (error as Error).message,
+    });
+  }
+}

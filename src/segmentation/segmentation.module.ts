@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { ShopsModule } from '../shops/shops.module';
+import { ShopsRepository } from '../shops/shops.repository';
+import { SegmentReportsService } from './segment-reports.service';
+import { SegmentRunService } from './segment-run.service';
+import { SegmentRunsController } from './segment-runs.controller';
+
+@Module({
+  imports: [ShopsModule],
+  controllers: [SegmentRunsController],
+  providers: [
+    {
+      provide: SegmentRunService,
+      inject: [DataSource, ShopsRepository, APP_CONFIG],
+      useFactory: (db: DataSource, shops: ShopsRepository, config: AppConfig) =>
+        new SegmentRunService(db, shops, config.clusterSeed),
+    },
+    {
+      provide: SegmentReportsService,
+      inject: [DataSource, ShopsRepository],
+      useFactory: (db: DataSource, shops: ShopsRepository) => new SegmentReportsService(db, shops),
+    },
+  ],
+  exports: [SegmentRunService, SegmentReportsService],
+})
+export class SegmentationModule {}
