@@ -5,85 +5,102 @@
  * from the number of centres, never from data.
  */
 
+/** Conditions on `orders` shared by the feature statements: $1 shop, $2 as-of, $4 statuses, $5 window years. */
+const ORDERS_IN_WINDOW = `
+  shop_id = $1 AND customer_id IS NOT NULL AND cancelled_at IS NULL AND financial_status = ANY($4::text[])
+  AND created_at > $2::timestamptz - make_interval(years => $5) AND created_at <= $2::timestamptz`;
+
 /**
- * Per-customer features, scores and percentile ranks into a temporary table of the run's transaction.
- * $1 shop id, $2 as-of, $3 eligible statuses, $4 returns-rate statuses, $5 window years.
+ * Step 1 of the features: one aggregate pass over the shop's orders into a temporary table of the run's
+ * transaction. Orders in the window with a returns-rate status feed the returns rate; the eligible ones
+ * (status in $3) feed everything else. Parameters: $1 shop, $2 as-of, $3 eligible statuses,
+ * $4 returns-rate statuses, $5 window years.
+ */
+export const BUILD_RUN_ORDER_TOTALS = `
+  CREATE TEMP TABLE run_order_totals ON COMMIT DROP AS
+  SELECT customer_id,
+         count(*) FILTER (WHERE financial_status = ANY($3::text[])) AS frequency,
+         sum(total_price - total_refunded) FILTER (WHERE financial_status = ANY($3::text[])) AS monetary,
+         min(created_at) FILTER (WHERE financial_status = ANY($3::text[])) AS first_order_at,
+         max(created_at) FILTER (WHERE financial_status = ANY($3::text[])) AS last_order_at,
+         sum(total_price) AS returns_price,
+         sum(total_refunded) AS returns_refunded,
+         count(*) FILTER (WHERE financial_status = ANY($3::text[]) AND cardinality(discount_codes) > 0) AS discounted_orders,
+         sum(item_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS units,
+         sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS full_price_units
+  FROM orders WHERE ${ORDERS_IN_WINDOW}
+  GROUP BY customer_id`;
+
+/** Step 2: distinct product categories of each customer's eligible orders. Same parameters. */
+export const BUILD_RUN_CATEGORY_COUNTS = `
+  CREATE TEMP TABLE run_category_counts ON COMMIT DROP AS
+  SELECT customer_id, count(*)::int AS category_count
+  FROM (SELECT DISTINCT customer_id, category
+        FROM orders CROSS JOIN LATERAL unnest(categories) AS category
+        WHERE ${ORDERS_IN_WINDOW} AND financial_status = ANY($3::text[]) AND category <> '') AS bought
+  GROUP BY customer_id`;
+
+/**
+ * Step 3: features of every customer with an eligible order. $1 shop, $2 as-of.
+ * Recency is whole days: floor of the elapsed seconds / 86 400, as the core's floor(ms / 86 400 000).
  */
 export const BUILD_RUN_FEATURES = `
   CREATE TEMP TABLE run_features ON COMMIT DROP AS
-  WITH base AS (
-    SELECT customer_id, created_at, financial_status = ANY($3::text[]) AS eligible, total_price, total_refunded,
-           cardinality(discount_codes) > 0 AS discounted, item_quantity, full_price_quantity, categories
-    FROM orders
-    WHERE shop_id = $1 AND customer_id IS NOT NULL AND cancelled_at IS NULL
-      AND financial_status = ANY($4::text[])
-      AND created_at > $2::timestamptz - make_interval(years => $5) AND created_at <= $2::timestamptz
-  ),
-  per_customer AS (
-    SELECT customer_id,
-           count(*) FILTER (WHERE eligible) AS frequency,
-           sum(total_price - total_refunded) FILTER (WHERE eligible) AS monetary,
-           min(created_at) FILTER (WHERE eligible) AS first_order_at,
-           max(created_at) FILTER (WHERE eligible) AS last_order_at,
-           sum(total_price) AS returns_price,
-           sum(total_refunded) AS returns_refunded,
-           count(*) FILTER (WHERE eligible AND discounted) AS discounted_orders,
-           sum(item_quantity) FILTER (WHERE eligible) AS units,
-           sum(full_price_quantity) FILTER (WHERE eligible) AS full_price_units
-    FROM base GROUP BY customer_id
-  ),
-  per_customer_categories AS (
-    SELECT customer_id, count(DISTINCT category) AS category_count
-    FROM base CROSS JOIN LATERAL unnest(categories) AS category
-    WHERE eligible AND category <> ''
-    GROUP BY customer_id
-  ),
-  features AS (
-    SELECT p.customer_id,
-           floor(extract(epoch FROM $2::timestamptz - p.last_order_at) * 1000 / 86400000)::int AS recency_days,
-           p.frequency::int AS frequency,
-           p.monetary,
-           round(p.monetary / p.frequency, 2) AS aov,
-           p.first_order_at, p.last_order_at,
-           CASE WHEN p.returns_price = 0 THEN 0 ELSE round(p.returns_refunded / p.returns_price, 4) END AS returns_rate,
-           round(p.discounted_orders::numeric / p.frequency, 4) AS discount_share,
-           CASE WHEN p.units <= 0 THEN 0 ELSE round(p.full_price_units::numeric / p.units, 4) END AS full_price_share,
-           coalesce(c.category_count, 0)::int AS category_count,
-           cu.country,
-           coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
-           coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
-    FROM per_customer p
-    LEFT JOIN per_customer_categories c USING (customer_id)
-    LEFT JOIN customers cu ON cu.shop_id = $1 AND cu.customer_id = p.customer_id
-    WHERE p.frequency > 0
-  ),
-  ranked AS (
-    SELECT f.*,
-           count(*) OVER () AS n,
-           rank() OVER (ORDER BY recency_days DESC) - 1 AS r_worse,
-           count(*) OVER (PARTITION BY recency_days) AS r_equal,
-           rank() OVER (ORDER BY frequency) - 1 AS f_worse,
-           count(*) OVER (PARTITION BY frequency) AS f_equal,
-           rank() OVER (ORDER BY monetary) - 1 AS m_worse,
-           count(*) OVER (PARTITION BY monetary) AS m_equal
-    FROM features f
-  )
-  SELECT customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
-         discount_share, full_price_share, category_count, country, email_consent, sms_consent,
-         (1 + (5 * r_worse) / n)::smallint AS r,
-         (1 + (5 * f_worse) / n)::smallint AS f,
-         (1 + (5 * m_worse) / n)::smallint AS m,
-         (r_worse + 0.5 * r_equal)::float8 / n::float8 AS u_r,
-         (f_worse + 0.5 * f_equal)::float8 / n::float8 AS u_f,
-         (m_worse + 0.5 * m_equal)::float8 / n::float8 AS u_m
-  FROM ranked`;
+  SELECT t.customer_id,
+         floor(extract(epoch FROM $2::timestamptz - t.last_order_at) / 86400)::int AS recency_days,
+         t.frequency::int AS frequency,
+         t.monetary,
+         round(t.monetary / t.frequency, 2) AS aov,
+         t.first_order_at, t.last_order_at,
+         CASE WHEN t.returns_price = 0 THEN 0 ELSE round(t.returns_refunded / t.returns_price, 4) END AS returns_rate,
+         round(t.discounted_orders::numeric / t.frequency, 4) AS discount_share,
+         CASE WHEN t.units <= 0 THEN 0 ELSE round(t.full_price_units::numeric / t.units, 4) END AS full_price_share,
+         coalesce(c.category_count, 0) AS category_count,
+         cu.country,
+         coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
+         coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
+  FROM run_order_totals t
+  LEFT JOIN run_category_counts c USING (customer_id)
+  LEFT JOIN customers cu ON cu.shop_id = $1 AND cu.customer_id = t.customer_id
+  WHERE t.frequency > 0`;
+
+/**
+ * Step 4: quintile scores and percentile ranks (core/rfm-scores.ts): for each value, how many customers
+ * are strictly worse and how many equal. Recency and frequency have few distinct values, so their counts
+ * come from a small per-value table; monetary is nearly unique per customer and is ranked directly.
+ */
+export const BUILD_RUN_SCORES = `
+  CREATE TEMP TABLE run_scores ON COMMIT DROP AS
+  WITH n AS (SELECT count(*)::float8 AS n FROM run_features),
+  by_recency AS (
+    SELECT recency_days, count(*) AS equal,
+           coalesce(sum(count(*)) OVER (ORDER BY recency_days DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS worse
+    FROM run_features GROUP BY recency_days),
+  by_frequency AS (
+    SELECT frequency, count(*) AS equal,
+           coalesce(sum(count(*)) OVER (ORDER BY frequency ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS worse
+    FROM run_features GROUP BY frequency),
+  by_monetary AS (
+    SELECT customer_id, rank() OVER w - 1 AS worse, count(*) OVER (PARTITION BY monetary) AS equal
+    FROM run_features WINDOW w AS (ORDER BY monetary))
+  SELECT f.customer_id,
+         (1 + floor(5 * r.worse / n.n))::smallint AS r,
+         (1 + floor(5 * q.worse / n.n))::smallint AS f,
+         (1 + floor(5 * m.worse / n.n))::smallint AS m,
+         (r.worse + 0.5 * r.equal)::float8 / n.n AS u_r,
+         (q.worse + 0.5 * q.equal)::float8 / n.n AS u_f,
+         (m.worse + 0.5 * m.equal)::float8 / n.n AS u_m
+  FROM run_features f CROSS JOIN n
+  JOIN by_recency r USING (recency_days)
+  JOIN by_frequency q USING (frequency)
+  JOIN by_monetary m USING (customer_id)`;
 
 /**
  * The points K-means is fitted on: everyone in a small store, else a deterministic sample (by a hash of
  * the customer id, so the same customers are drawn every time for the same data). $1 sample size.
  */
 export const SAMPLE_RUN_POINTS = `
-  SELECT u_r, u_f, u_m FROM run_features ORDER BY md5(customer_id), customer_id LIMIT $1`;
+  SELECT u_r, u_f, u_m FROM run_scores ORDER BY md5(customer_id), customer_id LIMIT $1`;
 
 /**
  * Writes every customer's membership with the group of the nearest centre. Parameters: $1 shop, $2 run,
@@ -97,7 +114,7 @@ export function insertMembershipsSql(centres: number): string {
   SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
          (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)}
-  FROM run_features`;
+  FROM run_features JOIN run_scores USING (customer_id)`;
 }
 
 /**
