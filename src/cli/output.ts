@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderHtmlReport } from '../reporting/html-report';
-import type { RunSummary } from '../reporting/run-summary';
+import type { RunSummary } from '../segmentation/run-summary';
 import type { RunHistoryEntry } from '../segmentation/segment-reports.service';
 
 /** Writes the HTML report and returns its absolute path. */

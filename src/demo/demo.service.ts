@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { RunSummary } from '../reporting/run-summary';
+import type { RunSummary } from '../segmentation/run-summary';
 import { SegmentRunService } from '../segmentation/segment-run.service';
 import { ShopsRepository } from '../shops/shops.repository';
 import { StoreRepository } from '../store/store.repository';

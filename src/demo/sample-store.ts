@@ -26,7 +26,12 @@
  * - Payment outcomes: mostly paid; partial and full refunds (more for the returns-prone, never in the last
  *   week); cancellations (voided or refunded); pending/authorized mostly on the most recent orders.
  * - Abandoned checkouts for some prospects and, in proportion to their orders, for buyers.
- * All moments are UTC Dates strictly inside [asOf − years, asOf).
+ * - Contacts: emails first.last+N@example.com/.org (unique by construction), E.164 phones from fictional
+ *   ranges (North America +1 NPA 555-01xx upwards, Ofcom/ACMA/ARCEP drama ranges), time zones by region.
+ * All moments are UTC Dates strictly inside [asOf − years, asOf). Ids: customers 7000000000001…, orders
+ * 5000000000001… named #1001…, checkouts 30000000000001…; customer ids increase with sign-up date.
+ * Limits: short windows (1 year) fall a little short of a high ordersPerCustomer (the rate cap binds);
+ * no taxes, no multi-currency, no completed checkouts, no refund or fulfilment records beyond totals.
  */
 import type { CheckoutRecord, ConsentState, CustomerRecord, OrderRecord } from '../store/store-records';
 import { buildCalendar, DAY_MS, type StoreCalendar, YEAR_MS } from './calendar';
@@ -64,16 +69,26 @@ export interface SampleStoreBatch {
 /** Customers per yielded batch. Each customer's orders and checkouts are in the customer's batch. */
 export const SAMPLE_BATCH_SIZE = 1000;
 
+/**
+ * The model's parameters. The purchase ones were tuned together: with the default 3 years and 4 orders per
+ * buyer they give ~55% one-time buyers and ~9% of buyers with 10 orders or more.
+ */
 export const MODEL = {
+  /** Sign-ups grow 45% a year. */
   growthPerYear: 0.45,
+  /** Newsletter-only sign-ups; with late converters, about 15% of customers end up without an order. */
   prospectShare: 0.135,
   /** Share of buyers who joined the newsletter before their first order (mean delay newsletterDelayDays). */
   newsletterFirstShare: 0.2,
   newsletterDelayDays: 60,
+  /** Gamma shape of the yearly purchase rate λ (below 1: most buy rarely, a few very often). */
   rateShape: 0.55,
+  /** Nobody buys more than three times a month on average (wholesale accounts: twice that). */
   maxRatePerYear: 36,
+  /** Beta(0.7, 0.7) dropout is U-shaped: many leave after one order, a loyal core almost never leaves. */
   dropoutA: 0.7,
   dropoutB: 0.7,
+  /** Typical order value: lognormal around $65, σ 0.55; whales order ~5× their lognormal draw. */
   medianOrderValueCents: 6500,
   orderValueSigma: 0.55,
   whaleShare: 0.006,
@@ -82,7 +97,9 @@ export const MODEL = {
   returnsProneShare: 0.07,
   trendFollowerShare: 0.05,
   wholesaleShare: 0.003,
+  /** Net spend after which the merchant tags a customer (with at least three orders) 'vip'. */
   vipSpendCents: 250_000,
+  /** Share of customers in countries with a fictional phone plan who leave a phone number. */
   phoneShare: 0.4,
 } as const;
 
@@ -209,7 +226,8 @@ export function* generateSampleStore(options: SampleStoreOptions): Generator<Sam
 
   const times = new Float64Array(MAX_ORDERS_PER_CUSTOMER);
   const forced = new Int16Array(MAX_ORDERS_PER_CUSTOMER);
-  const phoneCounters = new Int32Array(COUNTRIES.length);
+  // One counter per numbering plan: the US and Canada share North America's (the last slot).
+  const phoneCounters = new Int32Array(COUNTRIES.length + 1);
   let acquisitionDay = 0;
   let batch: SampleStoreBatch = { customers: [], orders: [], checkouts: [] };
 
@@ -253,12 +271,12 @@ export function* generateSampleStore(options: SampleStoreOptions): Generator<Sam
     const last = rng.int(LAST_NAMES.length);
     const named = !prospect || rng.chance(0.6);
     const phone = hasAddress && country.phone !== null && rng.chance(MODEL.phoneShare)
-      ? phoneNumber(country, phoneCounters[countryIndex]++)
+      ? phoneNumber(country, phoneCounters[country.phone === 'nanp' ? COUNTRIES.length : countryIndex]++)
       : null;
     const smsOnly = phone !== null && rng.chance(0.04);
     const email = smsOnly ? null : `${FIRST_LOWER[first]}.${LAST_LOWER[last]}+${i + 1}@${rng.pick(EMAIL_DOMAINS)}`;
     const emailConsent: ConsentState =
-      email === null ? 'not_subscribed' : newsletterFirst ? consent(rng, 0.9, 0.07, 0.01) : consent(rng, 0.55, 0.11, 0.01);
+      email === null ? 'not_subscribed' : newsletterFirst ? consent(rng, 0.9, 0.07, 0.01) : consent(rng, 0.5, 0.11, 0.01);
     const smsConsent: ConsentState = phone === null ? 'not_subscribed' : consent(rng, smsOnly ? 0.9 : 0.57, 0.1, 0);
     shopper.emailSubscribed = emailConsent === 'subscribed';
 

@@ -5,7 +5,7 @@
  * All text that comes from data passes through escapeHtml.
  */
 import { escapeHtml as esc, formatInt, formatMoney, formatPercent } from './format';
-import { GroupSummary, RunSummary } from './run-summary';
+import { GroupSummary, RunSummary } from '../segmentation/run-summary';
 
 /** Colours say what a group means: cool for the healthy, amber/grey for drifting away, red for the at-risk. */
 export const GROUP_COLORS: Record<string, string> = {

@@ -15,7 +15,7 @@ import {
   formatPercent,
 } from './format';
 import { HistoryRun, groupColor, groupSizeChart, historyChart, revenueShareChart, scoreHeatmap } from './html-charts';
-import { GroupSummary, RunSummary, TransitionCount, movedBetweenGroups } from './run-summary';
+import { GroupSummary, RunSummary, TransitionCount, movedBetweenGroups } from '../segmentation/run-summary';
 
 export type { HistoryRun } from './html-charts';
 

@@ -3,10 +3,11 @@
  * reporting tests and to render a sample report; the figures are internally consistent (group sums, shares,
  * heatmap total, transition totals) so a renderer bug shows as a visible mismatch.
  */
-import { GROUP_KEYS, GROUP_NAMES, GroupKey, RunSummary, TransitionCount } from './run-summary';
+import { RFM_GROUPS, RFM_GROUP_KEYS, type RfmGroupKey } from '../segmentation/core/rfm-groups';
+import type { RunSummary, TransitionCount } from '../segmentation/run-summary';
 
 /** Customers, mean recency (days), mean frequency (orders), mean net spend per group. */
-const GROUP_FIGURES: Record<GroupKey, [number, number, number, number]> = {
+const GROUP_FIGURES: Record<RfmGroupKey, [number, number, number, number]> = {
   new: [4812, 18, 1.08, 72.4],
   about_to_sleep: [9640, 142, 1.21, 64.1],
   sleepers: [17935, 512, 1.12, 58.3],
@@ -15,7 +16,9 @@ const GROUP_FIGURES: Record<GroupKey, [number, number, number, number]> = {
   loyal_at_risk: [4236, 298, 5.12, 401.9],
 };
 
-/** Previous group (rows, in GROUP_KEYS order, then "not in previous run") to current group (then "left"). */
+const GROUP_NAME = Object.fromEntries(RFM_GROUPS.map((g) => [g.key, g.name])) as Record<RfmGroupKey, string>;
+
+/** Previous group (rows, in RFM_GROUP_KEYS order, then "not in previous run") to current group (then "left"). */
 const TRANSITIONS: number[][] = [
   [2950, 1350, 0, 420, 0, 0, 40],
   [0, 7690, 2905, 402, 0, 0, 95],
@@ -27,13 +30,13 @@ const TRANSITIONS: number[][] = [
 ];
 
 export function sampleRunSummary(): RunSummary {
-  const customers = GROUP_KEYS.reduce((a, k) => a + GROUP_FIGURES[k][0], 0);
-  const revenueOf = (k: GroupKey): number => Math.round(GROUP_FIGURES[k][0] * GROUP_FIGURES[k][3] * 100) / 100;
-  const revenue = GROUP_KEYS.reduce((a, k) => a + revenueOf(k), 0);
-  const orders = Math.round(GROUP_KEYS.reduce((a, k) => a + GROUP_FIGURES[k][0] * GROUP_FIGURES[k][2], 0));
+  const customers = RFM_GROUP_KEYS.reduce((a, k) => a + GROUP_FIGURES[k][0], 0);
+  const revenueOf = (k: RfmGroupKey): number => Math.round(GROUP_FIGURES[k][0] * GROUP_FIGURES[k][3] * 100) / 100;
+  const revenue = RFM_GROUP_KEYS.reduce((a, k) => a + revenueOf(k), 0);
+  const orders = Math.round(RFM_GROUP_KEYS.reduce((a, k) => a + GROUP_FIGURES[k][0] * GROUP_FIGURES[k][2], 0));
 
   const transitions: TransitionCount[] = [];
-  const ends = [...GROUP_KEYS, null];
+  const ends = [...RFM_GROUP_KEYS, null];
   TRANSITIONS.forEach((row, i) =>
     row.forEach((n, j) => {
       if (n > 0) transitions.push({ from: ends[i], to: ends[j], customers: n });
@@ -54,11 +57,11 @@ export function sampleRunSummary(): RunSummary {
     customers,
     orders,
     revenue: Math.round(revenue * 100) / 100,
-    groups: GROUP_KEYS.map((k) => {
+    groups: RFM_GROUP_KEYS.map((k) => {
       const [n, rec, freq, mon] = GROUP_FIGURES[k];
       return {
         group: k,
-        name: GROUP_NAMES[k],
+        name: GROUP_NAME[k],
         customers: n,
         share: n / customers,
         meanRecencyDays: rec,

@@ -1,5 +1,5 @@
 import { formatRunTable } from './terminal-table';
-import { GroupSummary, RunSummary } from './run-summary';
+import { GroupSummary, RunSummary } from '../segmentation/run-summary';
 import { sampleRunSummary } from './sample-summary';
 
 function group(group: string, name: string, customers: number, rec: number, freq: number, mon: number, total: number, revenue: number): GroupSummary {

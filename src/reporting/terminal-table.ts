@@ -5,7 +5,7 @@
  * total. Colour is opt-in: the caller knows whether its stream is a TTY, this pure function does not.
  */
 import { formatDate, formatDecimal, formatDuration, formatInt, formatMoney, formatPercent } from './format';
-import { GroupSummary, RunSummary, movedBetweenGroups } from './run-summary';
+import { GroupSummary, RunSummary, movedBetweenGroups } from '../segmentation/run-summary';
 
 export interface RunTableOptions {
   /** Emit ANSI colours and bold (default false). */

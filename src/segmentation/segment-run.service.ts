@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { RunSummary } from '../reporting/run-summary';
+import type { RunSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, Inject, Param, Post } from '@nestjs/common';
 import { renderHtmlReport } from '../reporting/html-report';
-import type { RunSummary } from '../reporting/run-summary';
+import type { RunSummary } from './run-summary';
 import { SegmentReportsService } from './segment-reports.service';
 import { SegmentRunService } from './segment-run.service';
 import { parseRunRequest } from './run-request';

@@ -1,7 +1,7 @@
 /**
- * The one data shape every output of a segment run renders (terminal table, HTML report, dashboard).
- * The run orchestration produces it from SQL aggregates; the renderers in this folder only read it, so they
- * stay pure and can be tested on hand-made summaries.
+ * What a segment run reports: the shape every output renders (terminal table, HTML report, JSON, the HTTP
+ * API). SegmentRunService produces it from SQL aggregates and stores it with the run; the renderers in
+ * src/reporting only read it, so they stay pure and can be tested on hand-made summaries.
  */
 
 /** One of the six K-means RFM groups, aggregated over the run's memberships. */
@@ -43,7 +43,7 @@ export interface RunSummary {
   customers: number;
   orders: number;
   revenue: number;
-  /** In the canonical order of GROUP_KEYS. */
+  /** In the canonical order of RFM_GROUPS (core/rfm-groups.ts). */
   groups: GroupSummary[];
   /** Up to 25 cells, r and f in 1..5; missing cells mean no customer has that score pair. */
   scoreHeatmap: { r: number; f: number; customers: number; meanMonetary: number }[];
@@ -53,26 +53,6 @@ export interface RunSummary {
   left: number;
   parameters: Record<string, unknown>;
 }
-
-/** The canonical order of the six groups: the customer life cycle, from first order to lapsed loyalty. */
-export const GROUP_KEYS = [
-  'new',
-  'about_to_sleep',
-  'sleepers',
-  'potential_loyal',
-  'loyal',
-  'loyal_at_risk',
-] as const;
-export type GroupKey = (typeof GROUP_KEYS)[number];
-
-export const GROUP_NAMES: Record<GroupKey, string> = {
-  new: 'New',
-  about_to_sleep: 'About to Sleep',
-  sleepers: 'Sleepers',
-  potential_loyal: 'Potential Loyal',
-  loyal: 'Loyal',
-  loyal_at_risk: 'Loyal at Risk',
-};
 
 /** Customers who changed group between two runs (both ends present and different). */
 export function movedBetweenGroups(transitions: TransitionCount[]): number {
