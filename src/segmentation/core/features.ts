@@ -26,6 +26,7 @@
  */
 import type { ConsentState, CustomerRecord, OrderRecord } from '../../store/store-records';
 import { countsTowardsReturnsRate, isEligibleOrder } from './eligibility';
+import { summariseOrderLines } from './order-lines';
 import { fromCents, roundedQuotient, toCents } from './rounding';
 
 export interface CustomerFeatures {
@@ -85,14 +86,11 @@ function addEligibleOrder(tally: Tally, order: OrderRecord): void {
   tally.netCents += toCents(order.totalPrice) - toCents(order.totalRefunded);
   if (order.createdAt.getTime() < tally.firstOrderAt.getTime()) tally.firstOrderAt = order.createdAt;
   if (order.createdAt.getTime() > tally.lastOrderAt.getTime()) tally.lastOrderAt = order.createdAt;
-  const discounted = hasDiscountCode(order);
-  if (discounted) tally.discountedOrders += 1;
-  for (const line of order.lines) {
-    tally.units += line.quantity;
-    const markedDown = line.compareAtPrice !== null && line.compareAtPrice > line.price;
-    if (!discounted && !markedDown && line.discountAmount === 0) tally.fullPriceUnits += line.quantity;
-    if (line.productType !== null && line.productType !== '') tally.categories.add(line.productType);
-  }
+  if (hasDiscountCode(order)) tally.discountedOrders += 1;
+  const lines = summariseOrderLines(order);
+  tally.units += lines.units;
+  tally.fullPriceUnits += lines.fullPriceUnits;
+  for (const category of lines.categories) tally.categories.add(category);
 }
 
 export function computeFeatures(customers: CustomerRecord[], orders: OrderRecord[], asOf: Date): CustomerFeatures[] {
