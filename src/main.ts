@@ -3,16 +3,16 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { APP_CONFIG } from './config/config.module';
-import type { AppConfig } from './config/app-config';
+import { loadConfig, logLevels, type AppConfig } from './config/app-config';
 import { HttpErrorsFilter } from './http-errors.filter';
 
 /** The HTTP service: the same modules as the command line, behind NestJS controllers. */
 export async function startHttpService(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(AppModule, { logger: logLevels(loadConfig().logLevel) });
   app.useGlobalFilters(new HttpErrorsFilter());
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);
-  await app.listen(config.port, process.env.HOST ?? '127.0.0.1');
+  await app.listen(config.port, config.host);
   new Logger('segment-sync').log(`listening on ${await app.getUrl()}`);
 }
 

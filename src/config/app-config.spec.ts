@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       databaseUrl: null,
       dataDir: '/home/merchant/shop/.segment-sync',
       port: 3000,
+      host: '127.0.0.1',
       clusterSeed: 42,
       logLevel: 'log',
     });

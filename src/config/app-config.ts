@@ -12,6 +12,8 @@ export interface AppConfig {
   dataDir: string;
   /** Port of the HTTP service (`segment-sync serve`). */
   port: number;
+  /** Address the HTTP service listens on: loopback unless told otherwise (0.0.0.0 in the container). */
+  host: string;
   /** Seed of the K-means clustering: same data and seed, same groups. */
   clusterSeed: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
@@ -26,6 +28,7 @@ const schema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   SEGMENT_SYNC_DATA_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().trim().min(1).optional(),
   SEGMENT_SYNC_CLUSTER_SEED: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).optional(),
 });
@@ -59,9 +62,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: values.DATABASE_URL ?? null,
     dataDir: resolve(cwd, values.SEGMENT_SYNC_DATA_DIR ?? '.segment-sync'),
     port: values.PORT ?? 3000,
+    host: values.HOST ?? '127.0.0.1',
     clusterSeed: values.SEGMENT_SYNC_CLUSTER_SEED ?? 42,
     logLevel: values.LOG_LEVEL ?? 'log',
   };
+}
+
+/** The NestJS log levels a LOG_LEVEL enables: it and everything more severe. */
+export function logLevels(level: AppConfig['logLevel']): AppConfig['logLevel'][] {
+  const order: AppConfig['logLevel'][] = ['error', 'warn', 'log', 'debug'];
+  return order.slice(0, order.indexOf(level) + 1);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, value: string | undefined): string {
