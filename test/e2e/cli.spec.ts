@@ -355,23 +355,27 @@ describe('mistakes are reported in words, and change nothing', () => {
     });
 
     it('afterwards the shop holds exactly what the good files held', async () => {
-      const customers = await queryDataFolder(
+      const [held] = await queryDataFolder(
         dataDir,
-        `SELECT c.customer_id, c.email_consent FROM customers c JOIN shops s ON s.id = c.shop_id
-         WHERE s.domain = $1 ORDER BY c.customer_id`,
-        [SHOP],
+        `SELECT (SELECT json_agg(json_build_object('customer_id', customer_id, 'email_consent', email_consent)
+                                 ORDER BY customer_id) FROM customers) AS customers,
+                (SELECT json_agg(json_build_object('order_id', order_id, 'customer_id', customer_id)
+                                 ORDER BY order_id) FROM orders) AS orders,
+                (SELECT json_agg(domain) FROM shops) AS shops`,
       );
-      expect(customers).toEqual([
-        { customer_id: '1001', email_consent: 'subscribed' },
-        { customer_id: '1002', email_consent: 'not_subscribed' },
-        { customer_id: '1003', email_consent: 'subscribed' },
-      ]);
-      const orders = await queryDataFolder(dataDir, `SELECT order_id, customer_id FROM orders ORDER BY order_id`);
-      expect(orders).toEqual([
-        { order_id: '#1001', customer_id: '1001' },
-        { order_id: '#1002', customer_id: '1002' },
-        { order_id: '#1003', customer_id: '1003' },
-      ]);
+      expect(held).toEqual({
+        customers: [
+          { customer_id: '1001', email_consent: 'subscribed' },
+          { customer_id: '1002', email_consent: 'not_subscribed' },
+          { customer_id: '1003', email_consent: 'subscribed' },
+        ],
+        orders: [
+          { order_id: '#1001', customer_id: '1001' },
+          { order_id: '#1002', customer_id: '1002' },
+          { order_id: '#1003', customer_id: '1003' },
+        ],
+        shops: [SHOP],
+      });
       // And as the user sees it: a segment run counts the three customers and their three orders.
       const run = await runCliJson<RunSummary>(['segment', '--json', '--as-of', '2026-11-27'], { dataDir });
       expect(run).toMatchObject({ shopDomain: SHOP, customers: 3, orders: 3, revenue: 125 });
