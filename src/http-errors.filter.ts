@@ -12,7 +12,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
-      response.status(error.getStatus()).json(error.getResponse());
+      response.status(error.getStatus()).type('application/json').json(error.getResponse());
       return;
     }
     const status =
@@ -22,7 +22,8 @@ export class HttpErrorsFilter implements ExceptionFilter {
           ? 400
           : 500;
     if (status === 500) this.logger.error((error as Error)?.stack ?? String(error));
-    response.status(status).json({
+    // A route may have set another content type (the HTML report) before it failed.
+    response.status(status).type('application/json').json({
       statusCode: status,
       error: status === 500 ? 'Internal Server Error' : (error as Error).name,
       message: status === 500 ? 'The request failed; see the service log' : (error as Error).message,

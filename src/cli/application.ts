@@ -10,8 +10,9 @@ import { loadConfig, logLevels } from '../config/app-config';
  */
 export async function withApplication<T>(work: (app: ApplicationContext) => Promise<T>): Promise<T> {
   const context = await NestFactory.createApplicationContext(AppModule, {
-    // Commands print their own results; the framework says only what goes wrong (or more, if asked).
-    logger: logLevels(loadConfig().logLevel).filter((level) => level !== 'log'),
+    // Commands print their own results and their own errors (one line, no stack): the framework only warns,
+    // unless LOG_LEVEL=debug asks for everything.
+    logger: loadConfig().logLevel === 'debug' ? logLevels('debug') : ['warn'],
     abortOnError: false,
   });
   try {

@@ -40,7 +40,9 @@ async function runImport(kind: ImportKind, file: string, options: ImportOptions)
   const mapping = options.map ? parseColumnMapping(options.map) : undefined;
   await withApplication(async (app) => {
     const shops = app.get(ShopsRepository);
-    const shop = options.shop ? await shops.ensure(options.shop) : await shops.resolve(null);
+    const shop = options.shop
+      ? await shops.ensure(options.shop, { currency: options.currency })
+      : await shops.resolve(null);
     const progress = createProgress({ label: `import ${kind}`, unit: 'rows' });
     const result = await app.get(StoreImportService).importFile(kind, file, {
       shopId: shop.id,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { RunSummary } from '../segmentation/run-summary';
 import { SegmentRunService } from '../segmentation/segment-run.service';
@@ -51,7 +52,8 @@ export class DemoService {
   /** One transaction per batch of about a thousand customers with their orders and checkouts. */
   private async writeSampleStore(shopId: number, options: DemoOptions) {
     const counts = { customers: 0, orders: 0, checkouts: 0 };
-    const importId = `demo-${options.seed}-${options.asOf.toISOString()}`;
+    // A fresh import id: records of one order within this demo merge, a re-run replaces rather than adds.
+    const importId = randomUUID();
     const batches = generateSampleStore({ customers: options.customers, seed: options.seed, asOf: options.asOf });
     for (const batch of batches) {
       await this.dataSource.transaction(async (manager) => {

@@ -11,7 +11,15 @@ export class InvalidRunRequestError extends Error {
 
 const schema = z
   .object({
-    asOf: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    asOf: z.iso
+      .datetime({ offset: true })
+      .or(z.iso.date())
+      .optional()
+      .catch(({ value }) => {
+        throw new InvalidRunRequestError(
+          `asOf: expected a date such as 2026-11-27 or 2026-11-27T06:00:00Z, got ${JSON.stringify(value)}`,
+        );
+      }),
     seed: z.number().int().min(0).optional(),
   })
   .strict();

@@ -49,7 +49,9 @@ export interface RunSummary {
   scoreHeatmap: { r: number; f: number; customers: number; meanMonetary: number }[];
   previousRunId: number | null;
   transitions: TransitionCount[];
+  /** Customers in this run who were not in the previous one (from = null). */
   entered: number;
+  /** Customers of the previous run who are not in this one (to = null). */
   left: number;
   parameters: Record<string, unknown>;
 }

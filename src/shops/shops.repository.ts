@@ -32,7 +32,7 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 export class ShopsRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  /** The shop with that domain, created with the given details if it is new; details update an existing one. */
+  /** The shop with that domain, created with the given details if it is new (an existing shop keeps its own). */
   async ensure(domain: string, details: ShopDetails = {}): Promise<ShopRecord> {
     const normalised = domain.trim().toLowerCase();
     if (!SHOP_DOMAIN.test(normalised)) {
@@ -40,8 +40,7 @@ export class ShopsRepository {
     }
     const [row] = await this.db.query(
       `INSERT INTO shops (domain, name, currency, timezone) VALUES ($1, $2, coalesce($3, 'USD'), coalesce($4, 'UTC'))
-       ON CONFLICT (domain) DO UPDATE SET name = coalesce(EXCLUDED.name, shops.name),
-         currency = coalesce($3, shops.currency), timezone = coalesce($4, shops.timezone)
+       ON CONFLICT (domain) DO UPDATE SET domain = EXCLUDED.domain
        RETURNING id, domain, name, currency, timezone`,
       [normalised, details.name ?? null, details.currency ?? null, details.timezone ?? null],
     );

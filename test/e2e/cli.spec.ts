@@ -218,12 +218,7 @@ describe('the sample store: demo, segment, report', () => {
     expect(sum(t.filter((x) => x.from !== null && x.to !== null && x.from !== x.to), (x) => x.customers)).toBeGreaterThan(0);
   });
 
-  // BUG (src/segmentation/segment-run.service.ts, summarise(): `entered: sum(movers.filter((m) => m.to !== null), ...)`):
-  // `entered` sums every mover whose `to` is set, i.e. also the customers who only changed group, not just
-  // those new to the run (`from === null`). Here it reports 3 + the customers who changed group; the terminal
-  // table then prints "N entered, 0 left, M changed group" with N = 3 + M, and the HTML report "+N".
-  // Fix: `entered: sum(movers.filter((m) => m.from === null && m.to !== null), (m) => m.customers)`.
-  it.failing('KNOWN BUG (expected to fail until fixed): `entered` counts only the customers new to the run (3), not those who changed group', () => {
+  it('`entered` counts only the customers new to the run (3), not those who changed group', () => {
     expect(runB3.entered).toBe(3);
   });
 
@@ -250,12 +245,7 @@ describe('the sample store: demo, segment, report', () => {
     expect(demoAgain).toMatchObject({ runNumber: 3, previousRunId: runA2.runId, customers: demoB.customers, orders: demoB.orders });
   });
 
-  // BUG (src/demo/demo.service.ts, writeSampleStore(): `const importId = \`demo-${options.seed}-${options.asOf.toISOString()}\``):
-  // the import id is the same for every run of the same demo, and StoreRepository.upsertOrders merges records
-  // that share an order id *within one import* (money added, lines appended). A second identical demo in the
-  // same data folder therefore doubles every order's total, refund and units and duplicates its lines:
-  // revenue 2x, monetary 2x. Fix: a fresh id per demo run (randomUUID(), as StoreImportService does).
-  it.failing('KNOWN BUG (expected to fail until fixed): the same demo run again in the same folder keeps the revenue', () => {
+  it('the same demo run again in the same folder keeps the revenue', () => {
     expect(demoAgain.revenue).toBeCloseTo(demoB.revenue, 2);
     expect(demoAgain.groups.map((g) => g.meanMonetary)).toEqual(demoB.groups.map((g) => g.meanMonetary));
   });
@@ -542,10 +532,7 @@ C536379,D,Discount,-1,11/7/2026 9:41,27.50,15291,United Kingdom
     expect(counts).toEqual({ orders: 21, customers: 8, lines: 32 });
   });
 
-  // BUG (src/cli/import.command.ts, runImport): `--shop` creates the shop with `shops.ensure(options.shop)`
-  // and no details, so a shop first created by `import ... --currency GBP` gets the default currency USD; its
-  // orders are stored in GBP but every summary and report labels the money USD.
-  it.failing('KNOWN BUG (expected to fail until fixed): a shop created by `import --currency GBP` reports its money in GBP', () => {
+  it('a shop created by `import --currency GBP` reports its money in GBP', () => {
     expect(first.currency).toBe('GBP');
   });
 });

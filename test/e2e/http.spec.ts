@@ -130,11 +130,7 @@ describe('segment-sync serve on the sample store', () => {
     for (const { type } of answers.slice(0, 3)) expect(type).toMatch(/^application\/json/);
   });
 
-  // BUG (src/segmentation/segment-runs.controller.ts, report(): `@Header('Content-Type', 'text/html; ...')`,
-  // with src/http-errors.filter.ts answering through `response.json()`): the header is set before the handler
-  // runs, and Express's json() keeps a Content-Type that is already set, so the JSON error of the report route
-  // goes out as text/html. Fix: set the type in the filter (`response.status(s).type('application/json').json(...)`).
-  it.failing('KNOWN BUG (expected to fail until fixed): the report route answers its errors, in JSON too, not as text/html', async () => {
+  it('the report route answers its errors in JSON, not as text/html', async () => {
     const { type } = await getJson('/shops/nope.myshopify.com/segment-runs/latest/report');
     expect(type).toMatch(/^application\/json/);
   });
