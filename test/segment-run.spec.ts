@@ -1,3 +1,5 @@
+import { generateSampleStore } from '../src/demo/sample-store';
+import type { CustomerRecord, OrderRecord } from '../src/store/store-records';
 import { segmentStore } from '../src/segmentation/core/segment-store';
 import { buildArchetypeStore } from '../src/segmentation/core/testing/archetype-store';
 import { SegmentRunService } from '../src/segmentation/segment-run.service';
@@ -56,5 +58,33 @@ describe.each(testDatabaseTargets())('segment run on $name', (target) => {
     for (const row of rows) expect(row.rfm_group).toBe(store.expectedGroups.get(row.customer_id));
     expect(summary.customers).toBe(60);
     expect(summary.previousRunId).toBeNull();
+  });
+
+  it('agrees with the pure core customer by customer on a realistic generated store', async () => {
+    const asOf = new Date('2026-11-27T06:00:00Z');
+    const { dataSource } = test.database;
+    const shop = await new ShopsRepository(dataSource).ensure('generated.myshopify.com');
+    const writer = new StoreRepository(dataSource);
+    const customers: CustomerRecord[] = [];
+    const orders: OrderRecord[] = [];
+    for (const batch of generateSampleStore({ customers: 3000, seed: 11, asOf })) {
+      await writer.upsertCustomers(shop.id, batch.customers);
+      await writer.upsertOrders(shop.id, batch.orders, 'generated');
+      customers.push(...batch.customers);
+      orders.push(...batch.orders);
+    }
+
+    const summary = await new SegmentRunService(dataSource, new ShopsRepository(dataSource)).run(shop, { asOf, seed: 7 });
+
+    const expected = segmentStore(customers, orders, asOf, { seed: 7, restarts: 5 });
+    const rows: { customer_id: string; rfm_score: number; rfm_group: string; monetary: string }[] = await dataSource.query(
+      `SELECT customer_id, rfm_score, rfm_group, monetary FROM segment_memberships
+       WHERE shop_id = $1 AND run_id = $2 ORDER BY customer_id COLLATE "C"`,
+      [shop.id, summary.runId],
+    );
+    expect(rows.length).toBeGreaterThan(2000);
+    expect(rows.map((row) => [row.customer_id, row.rfm_score, row.rfm_group, Number(row.monetary)])).toEqual(
+      expected.customers.map((c) => [c.customerId, c.score, c.group, c.monetary]),
+    );
   });
 });

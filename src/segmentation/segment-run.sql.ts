@@ -1,3 +1,5 @@
+import { RECENCY_WEIGHT } from './core/rfm-groups';
+
 /**
  * The SQL side of a segment run. Each statement mirrors a rule of the pure core (see the header of
  * core/features.ts, core/rfm-scores.ts, core/rfm-groups.ts); the parity tests hold them together.
@@ -119,14 +121,15 @@ export function insertMembershipsSql(centres: number): string {
 
 /**
  * The group of the nearest centre, ties to the earlier centre (as core assignGroup): centre i wins when its
- * distance is ≤ that of every later centre, the earlier ones having already lost. Distances are summed in
- * the same order and float8 precision as the core's squaredDistance.
+ * distance is ≤ that of every later centre, the earlier ones having already lost. Distances are computed with
+ * the same operations, in the same order and float8 precision, as the core's squaredDistance.
  */
 function nearestCentreSql(centres: number): string {
   if (centres === 1) return '$3::text';
   const distance = (i: number) => {
     const p = 3 + 4 * i;
-    return `(($${p + 1}::float8 - u_r) * ($${p + 1}::float8 - u_r) + ($${p + 2}::float8 - u_f) * ($${p + 2}::float8 - u_f) + ($${p + 3}::float8 - u_m) * ($${p + 3}::float8 - u_m))`;
+    const dr = `(${RECENCY_WEIGHT}::float8 * ($${p + 1}::float8 - u_r))`;
+    return `(${dr} * ${dr} + ($${p + 2}::float8 - u_f) * ($${p + 2}::float8 - u_f) + ($${p + 3}::float8 - u_m) * ($${p + 3}::float8 - u_m))`;
   };
   const branches: string[] = [];
   for (let i = 0; i < centres - 1; i++) {

@@ -78,7 +78,7 @@ describe('segmentStore on tiny stores', () => {
     store.order('only', { daysAgo: 3, totalPrice: 20 });
     const [only] = segmentStore(store.customers, store.orders, store.asOf).customers;
     expect([only.uR, only.uF, only.uM, only.score]).toEqual([0.5, 0.5, 0.5, 111]);
-    // (0.5, 0.5, 0.5) is closest to the Potential Loyal prototype.
-    expect(only.group).toBe('potential_loyal');
+    // (0.5, 0.5, 0.5) is closest to the About to Sleep prototype (0.5, 0.25, 0.3), recency weighing double.
+    expect(only.group).toBe('about_to_sleep');
   });
 });
