@@ -1,4 +1,5 @@
 import { InitialSchema1764230400000 } from './1764230400000-InitialSchema';
+import { EmailPlaceholderIndex1764234000000 } from './1764234000000-EmailPlaceholderIndex';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
-export const MIGRATIONS = [InitialSchema1764230400000];
+export const MIGRATIONS = [InitialSchema1764230400000, EmailPlaceholderIndex1764234000000];

@@ -23,7 +23,7 @@ describe.each(testDatabaseTargets())('database on $name', (target) => {
       const shops = await reopened.dataSource.query(`SELECT domain FROM shops`);
       expect(shops).toEqual([{ domain: 'a.myshopify.com' }]);
       const migrations = await reopened.dataSource.query(`SELECT count(*)::int AS n FROM schema_migrations`);
-      expect(migrations).toEqual([{ n: 1 }]);
+      expect(migrations).toEqual([{ n: 2 }]);
     } finally {
       await test.dispose();
     }

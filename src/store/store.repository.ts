@@ -191,6 +191,11 @@ export class StoreRepository {
   private async adoptEmailPlaceholders(shopId: number, rows: { customer_id: string; email: string | null }[]) {
     const adopted = rows.filter((row) => row.email && !row.customer_id.startsWith('email:'));
     if (adopted.length === 0) return;
+    const [{ any }] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM customers WHERE shop_id = $1 AND customer_id LIKE 'email:%') AS any`,
+      [shopId],
+    );
+    if (!any) return;
     const pairs = JSON.stringify(adopted.map((row) => ({ customer_id: row.customer_id, email: row.email!.toLowerCase() })));
     await this.db.query(
       `WITH adopted AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS a(customer_id text, email text)),
