@@ -3,6 +3,7 @@ import { DemoService } from '../demo/demo.service';
 import { createProgress } from '../reporting/progress';
 import { formatRunTable } from '../reporting/terminal-table';
 import { withApplication } from './application';
+import { createRunProgress } from './run-progress';
 import { parseAsOf, parseCount, parseSeed, printJson, writeReport } from './output';
 
 export function demoCommand(): Command {
@@ -18,6 +19,7 @@ export function demoCommand(): Command {
     .action(async (options: { customers: number; seed: number; asOf?: Date; out: string; json?: boolean }) => {
       await withApplication(async (app) => {
         const progress = createProgress({ label: 'generate and import', total: options.customers, unit: 'customers' });
+        const runProgress = createRunProgress();
         const result = await app.get(DemoService).run({
           customers: options.customers,
           seed: options.seed,
@@ -25,9 +27,10 @@ export function demoCommand(): Command {
           onGenerated: (customers) => progress.set(customers),
           onRunStep: (step) => {
             if (step === 'features') progress.done(`${options.customers.toLocaleString('en-US')} customers written`);
-            process.stderr.write(`segment run: ${step}\n`);
+            runProgress.step(step);
           },
         });
+        runProgress.done(result.summary.customers);
         const report = writeReport(options.out, result.summary);
         if (options.json) return printJson(result.summary);
         process.stdout.write(

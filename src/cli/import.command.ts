@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { createProgress } from '../reporting/progress';
 import { parseColumnMapping } from '../shopify/csv';
@@ -43,14 +44,15 @@ async function runImport(kind: ImportKind, file: string, options: ImportOptions)
     const shop = options.shop
       ? await shops.ensure(options.shop, { currency: options.currency })
       : await shops.resolve(null);
-    const progress = createProgress({ label: `import ${kind}`, unit: 'rows' });
+    // The file's size is the one total known up front, so the bar measures the file read so far.
+    const progress = createProgress({ label: `import ${kind}`, total: Math.ceil(statSync(file).size / 1024), unit: 'KiB' });
     const result = await app.get(StoreImportService).importFile(kind, file, {
       shopId: shop.id,
       mapping,
       currency: options.currency ?? shop.currency,
-      onProgress: (_bytes, _total, stats) => progress.set(stats.rows),
+      onProgress: (bytes) => progress.set(Math.floor(bytes / 1024)),
     });
-    progress.done();
+    progress.done(`${result.rows.toLocaleString('en-US')} rows`);
     if (options.json) return printJson(result);
     const skipped = Object.entries(result.skippedByReason)
       .map(([reason, count]) => `${count} ${reason}`)

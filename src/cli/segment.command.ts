@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { formatRunTable } from '../reporting/terminal-table';
 import { SegmentRunService } from '../segmentation/segment-run.service';
 import { withApplication } from './application';
+import { createRunProgress } from './run-progress';
 import { parseAsOf, parseSeed, printJson } from './output';
 
 export function segmentCommand(): Command {
@@ -13,11 +14,13 @@ export function segmentCommand(): Command {
     .option('--json', 'print the run summary as JSON')
     .action(async (options: { shop?: string; asOf?: Date; seed?: number; json?: boolean }) => {
       await withApplication(async (app) => {
+        const progress = createRunProgress();
         const summary = await app.get(SegmentRunService).runShop(options.shop ?? null, {
           asOf: options.asOf,
           seed: options.seed,
-          onStep: options.json ? undefined : (step) => process.stderr.write(`segment run: ${step}\n`),
+          onStep: progress.step,
         });
+        progress.done(summary.customers);
         if (options.json) return printJson(summary);
         process.stdout.write(formatRunTable(summary, { color: process.stdout.isTTY }) + '\n');
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { RunSummary } from '../segmentation/run-summary';
-import { SegmentRunService } from '../segmentation/segment-run.service';
+import { SegmentRunService, type SegmentRunStep } from '../segmentation/segment-run.service';
 import { ShopsRepository } from '../shops/shops.repository';
 import { StoreRepository } from '../store/store.repository';
 import { generateSampleStore, sampleShop } from './sample-store';
@@ -12,7 +12,7 @@ export interface DemoOptions {
   /** The end of the store's history and the run's as-of moment. */
   asOf: Date;
   onGenerated?: (customers: number, orders: number) => void;
-  onRunStep?: (step: string) => void;
+  onRunStep?: (step: SegmentRunStep) => void;
 }
 
 export interface DemoResult {
