@@ -12,6 +12,8 @@ describe.each(testDatabaseTargets())('database on $name', (target) => {
         'customers',
         'order_lines',
         'orders',
+        'saved_segment_members',
+        'saved_segments',
         'schema_migrations',
         'segment_changes',
         'segment_memberships',
@@ -23,7 +25,7 @@ describe.each(testDatabaseTargets())('database on $name', (target) => {
       const shops = await reopened.dataSource.query(`SELECT domain FROM shops`);
       expect(shops).toEqual([{ domain: 'a.myshopify.com' }]);
       const migrations = await reopened.dataSource.query(`SELECT count(*)::int AS n FROM schema_migrations`);
-      expect(migrations).toEqual([{ n: 2 }]);
+      expect(migrations).toEqual([{ n: 3 }]);
     } finally {
       await test.dispose();
     }

@@ -1,6 +1,13 @@
 import { generateSampleStore } from '../src/demo/sample-store';
 import type { CustomerRecord, OrderRecord } from '../src/store/store-records';
 import { segmentStore } from '../src/segmentation/core/segment-store';
+import {
+  fitClvModel,
+  predictCustomerValues,
+  summariseTransactions,
+  toColumns,
+  transactionsFromOrders,
+} from '../src/segmentation/core/clv';
 import { buildArchetypeStore } from '../src/segmentation/core/testing/archetype-store';
 import { SegmentRunService } from '../src/segmentation/segment-run.service';
 import { ShopsRepository } from '../src/shops/shops.repository';
@@ -86,5 +93,44 @@ describe.each(testDatabaseTargets())('segment run on $name', (target) => {
     expect(rows.map((row) => [row.customer_id, row.rfm_score, row.rfm_group, Number(row.monetary)])).toEqual(
       expected.customers.map((c) => [c.customerId, c.score, c.group, c.monetary]),
     );
+
+    // Predicted value: the same summaries and models as the core's, customer by customer.
+    const summaries = summariseTransactions(transactionsFromOrders(orders, asOf), { calibrationEnd: asOf });
+    const predictions = predictCustomerValues(fitClvModel(toColumns(summaries), { calibrationEnd: asOf }), summaries);
+    const values: { customer_id: string; p_alive: number; churn_risk: number; predicted_clv: string; expected_next_order_at: Date | null }[] =
+      await dataSource.query(
+        `SELECT customer_id, p_alive, churn_risk, predicted_clv, expected_next_order_at FROM segment_memberships
+         WHERE shop_id = $1 AND run_id = $2 ORDER BY customer_id COLLATE "C"`,
+        [shop.id, summary.runId],
+      );
+    expect(summary.customerValue?.status).toBe('predicted');
+    expect(values.map((row) => row.customer_id)).toEqual(predictions.map((p) => p.customerId));
+    values.forEach((row, i) => {
+      expect(row.p_alive).toBeCloseTo(predictions[i].pAlive, 9);
+      expect(row.churn_risk).toBeCloseTo(predictions[i].churnRisk, 9);
+      expect(Math.abs(Number(row.predicted_clv) - predictions[i].clv)).toBeLessThan(0.011);
+      expect(row.expected_next_order_at?.getTime() ?? null).toBe(predictions[i].expectedNextOrderAt?.getTime() ?? null);
+    });
+  });
+
+  it('predicts no value for a store with too little history, and says why', async () => {
+    const store = buildArchetypeStore();
+    const { dataSource } = test.database;
+    const shop = await new ShopsRepository(dataSource).ensure('tiny.myshopify.com');
+    const writer = new StoreRepository(dataSource);
+    await writer.upsertCustomers(shop.id, store.customers);
+    await writer.upsertOrders(shop.id, store.orders, 'tiny');
+
+    const summary = await new SegmentRunService(dataSource, new ShopsRepository(dataSource)).run(shop, { asOf: store.asOf });
+
+    expect(summary.customerValue).toEqual({
+      status: 'not_enough_history',
+      reason: 'not enough history to predict customer value: 60 customers with a purchase, at least 200 are needed',
+    });
+    const [{ valued }] = await dataSource.query(
+      `SELECT count(predicted_clv)::int AS valued FROM segment_memberships WHERE shop_id = $1 AND run_id = $2`,
+      [shop.id, summary.runId],
+    );
+    expect(valued).toBe(0);
   });
 });

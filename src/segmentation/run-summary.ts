@@ -54,6 +54,16 @@ export interface RunSummary {
   /** Customers of the previous run who are not in this one (to = null). */
   left: number;
   parameters: Record<string, unknown>;
+  /** Predicted value (BG/NBD + Gamma-Gamma): the fitted parameters, or why the store has none. */
+  customerValue?:
+    | { status: 'not_enough_history'; reason: string }
+    | {
+        status: 'predicted';
+        customers: number;
+        horizonDays: number;
+        bgNbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
+        gammaGamma: { p: number; q: number; v: number };
+      };
 }
 
 /** Customers who changed group between two runs (both ends present and different). */

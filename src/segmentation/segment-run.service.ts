@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import type { RunSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
+import { CustomerValues, type CustomerValueOutcome } from './customer-values';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
 
 export interface SegmentRunOptions {
@@ -14,7 +15,7 @@ export interface SegmentRunOptions {
   onStep?: (step: SegmentRunStep) => void;
 }
 
-export type SegmentRunStep = 'features' | 'clustering' | 'memberships' | 'diff' | 'summary';
+export type SegmentRunStep = 'features' | 'clustering' | 'values' | 'memberships' | 'diff' | 'summary';
 
 export interface ShopRef {
   id: number;
@@ -61,12 +62,15 @@ export class SegmentRunService {
         if (customers === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
         options.onStep?.('clustering');
         const model = fitRfmGroups(await runs.samplePoints(sampleSize), { seed, restarts: 5 });
+        options.onStep?.('values');
+        const values = await new CustomerValues(manager).predict(shop.id, asOf);
         options.onStep?.('memberships');
         await runs.insertMemberships(shop.id, run.id, model);
         options.onStep?.('diff');
         await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
         options.onStep?.('summary');
         const summary = await this.summarise(runs, shop, run, previous, model, started);
+        summary.customerValue = describeValues(values);
         await runs.finishRun(run.id, {
           model: model as unknown as RfmGroupModel,
           summary,
@@ -141,6 +145,19 @@ export class SegmentRunService {
       parameters: { ...run.parameters, centres: model.centres, inertia: model.inertia },
     };
   }
+}
+
+/** What the run says about predicted value: the fitted models, or why there are none. */
+function describeValues(values: CustomerValueOutcome): RunSummary['customerValue'] {
+  if (values.status === 'not_enough_history') return { status: values.status, reason: values.reason };
+  const { bgNbd, gammaGamma, horizonDays } = values.model;
+  return {
+    status: values.status,
+    customers: values.customers,
+    horizonDays,
+    bgNbd: { ...bgNbd.parameters, logLikelihood: bgNbd.logLikelihood },
+    gammaGamma: { ...gammaGamma.parameters },
+  };
 }
 
 function sum<T>(items: T[], value: (item: T) => number): number {

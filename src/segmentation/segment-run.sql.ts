@@ -29,7 +29,9 @@ export const BUILD_RUN_ORDER_TOTALS = `
          sum(total_refunded) AS returns_refunded,
          count(*) FILTER (WHERE financial_status = ANY($3::text[]) AND cardinality(discount_codes) > 0) AS discounted_orders,
          sum(item_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS units,
-         sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS full_price_units
+         sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS full_price_units,
+         coalesce(sum(total_price - total_refunded) FILTER (WHERE financial_status = ANY($3::text[])
+           AND created_at > $2::timestamptz - interval '12 months'), 0) AS trailing_12m_spend
   FROM orders WHERE ${ORDERS_IN_WINDOW}
   GROUP BY customer_id`;
 
@@ -58,6 +60,7 @@ export const BUILD_RUN_FEATURES = `
          round(t.discounted_orders::numeric / t.frequency, 4) AS discount_share,
          CASE WHEN t.units <= 0 THEN 0 ELSE round(t.full_price_units::numeric / t.units, 4) END AS full_price_share,
          coalesce(c.category_count, 0) AS category_count,
+         t.trailing_12m_spend,
          cu.country,
          coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
          coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
@@ -112,11 +115,15 @@ export function insertMembershipsSql(centres: number): string {
   return `
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
-    email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group)
+    email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group, trailing_12m_spend, p_alive,
+    churn_risk, expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv,
+    expected_next_order_at)
   SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
-         (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)}
-  FROM run_features JOIN run_scores USING (customer_id)`;
+         (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)}, trailing_12m_spend,
+         v.p_alive, 1 - v.p_alive, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
+         v.predicted_clv, v.expected_next_order_at
+  FROM run_features JOIN run_scores USING (customer_id) LEFT JOIN run_values v USING (customer_id)`;
 }
 
 /**

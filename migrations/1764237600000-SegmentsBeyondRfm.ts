@@ -1,0 +1,62 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Beyond RFM: each membership also carries the customer's predicted value (BG/NBD + Gamma-Gamma), VIP tier
+ * with its reason, and group in Shopify's RFM scheme; shops keep their segmentation settings; merchants'
+ * saved segments (custom queries and the catalogue) and who was in each at every run.
+ */
+export class SegmentsBeyondRfm1764237600000 implements MigrationInterface {
+  name = 'SegmentsBeyondRfm1764237600000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`ALTER TABLE shops ADD COLUMN settings jsonb NOT NULL DEFAULT '{}'`);
+    await db.query(`
+      ALTER TABLE segment_memberships
+        ADD COLUMN trailing_12m_spend numeric(14, 2) NOT NULL DEFAULT 0,
+        ADD COLUMN shopify_rfm_group text,
+        ADD COLUMN vip_tier text,
+        ADD COLUMN vip_reason text,
+        ADD COLUMN p_alive double precision,
+        ADD COLUMN churn_risk double precision,
+        ADD COLUMN expected_orders_90d double precision,
+        ADD COLUMN expected_orders_365d double precision,
+        ADD COLUMN expected_order_value numeric(14, 2),
+        ADD COLUMN predicted_clv numeric(14, 2),
+        ADD COLUMN expected_next_order_at timestamptz`);
+    await db.query(`
+      CREATE TABLE saved_segments (
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        segment_id serial NOT NULL,
+        key text NOT NULL,
+        name text NOT NULL,
+        description text,
+        query text NOT NULL,
+        source text NOT NULL DEFAULT 'custom',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (shop_id, segment_id),
+        UNIQUE (shop_id, key)
+      )`);
+    await db.query(`
+      CREATE TABLE saved_segment_members (
+        shop_id integer NOT NULL,
+        run_id bigint NOT NULL REFERENCES segment_runs (id) ON DELETE CASCADE,
+        segment_id integer NOT NULL,
+        customer_id text NOT NULL,
+        PRIMARY KEY (shop_id, run_id, segment_id, customer_id),
+        FOREIGN KEY (shop_id, segment_id) REFERENCES saved_segments (shop_id, segment_id) ON DELETE CASCADE
+      )`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE IF EXISTS saved_segment_members`);
+    await db.query(`DROP TABLE IF EXISTS saved_segments`);
+    await db.query(`
+      ALTER TABLE segment_memberships
+        DROP COLUMN trailing_12m_spend, DROP COLUMN shopify_rfm_group, DROP COLUMN vip_tier,
+        DROP COLUMN vip_reason, DROP COLUMN p_alive, DROP COLUMN churn_risk, DROP COLUMN expected_orders_90d,
+        DROP COLUMN expected_orders_365d, DROP COLUMN expected_order_value, DROP COLUMN predicted_clv,
+        DROP COLUMN expected_next_order_at`);
+    await db.query(`ALTER TABLE shops DROP COLUMN settings`);
+  }
+}
