@@ -28,6 +28,13 @@ export interface AttributeDefinition {
   readonly max?: number;
   /** set: how one element literal is validated and normalised, or why it is invalid. */
   readonly element?: (text: string) => { value: string } | { problem: string };
+  /**
+   * set: how the caller's column holds the set. 'array': a text[] column (CONTAINS is `$n = ANY(col)`,
+   * an empty array is no elements); 'scalar': one text column holding the only element, or NULL.
+   */
+  readonly storage?: 'array' | 'scalar';
+  /** set: what one element is, for "expected ..." messages ("a tag in quotes such as 'vip'"). */
+  readonly elementExample?: string;
 }
 
 export const SEGMENT_ATTRIBUTE_NAMES = [
@@ -45,6 +52,13 @@ export const SEGMENT_ATTRIBUTE_NAMES = [
   'vip_tier',
   'predicted_clv',
   'churn_risk',
+  'discount_share',
+  'full_price_share',
+  'returns_rate',
+  'expected_reorder_date',
+  'abandoned_checkout_date',
+  'abandoned_checkout_categories',
+  'trend_purchase_share',
 ] as const;
 export type SegmentAttributeName = (typeof SEGMENT_ATTRIBUTE_NAMES)[number];
 
@@ -70,15 +84,27 @@ function countryCode(text: string): { value: string } | { problem: string } {
   return { value: text.toUpperCase() };
 }
 
-function tag(text: string): { value: string } | { problem: string } {
-  if (text.length === 0) return { problem: 'a tag cannot be empty' };
-  if (text.length > MAX_TAG_LENGTH) return { problem: `a tag has at most ${MAX_TAG_LENGTH} characters` };
-  // PostgreSQL text cannot hold NUL, and a lone surrogate is not Unicode (the driver would send U+FFFD):
-  // either would make the database disagree with the evaluator or fail, so both are refused here.
-  if (text.includes('\0')) return { problem: 'a tag cannot contain the NUL character' };
-  if (LONE_SURROGATE.test(text)) return { problem: 'a tag must be valid Unicode text' };
-  // Tags compare exactly (case-sensitive), as `$n = ANY(tags)` does in SQL: no normalisation.
-  return { value: text };
+/** An element of a text[] set (a tag, a product category): exact text, as `$n = ANY(col)` compares it. */
+function exactText(what: string, maxLength: number): (text: string) => { value: string } | { problem: string } {
+  return (text) => {
+    if (text.length === 0) return { problem: `${what} cannot be empty` };
+    if (text.length > maxLength) return { problem: `${what} has at most ${maxLength} characters` };
+    // PostgreSQL text cannot hold NUL, and a lone surrogate is not Unicode (the driver would send U+FFFD):
+    // either would make the database disagree with the evaluator or fail, so both are refused here.
+    if (text.includes('\0')) return { problem: `${what} cannot contain the NUL character` };
+    if (LONE_SURROGATE.test(text)) return { problem: `${what} must be valid Unicode text` };
+    // Compared exactly (case-sensitive), as `$n = ANY(col)` does in SQL: no normalisation.
+    return { value: text };
+  };
+}
+
+const tag = exactText('a tag', MAX_TAG_LENGTH);
+/** Shopify's product type, our product category, is at most 255 characters like a tag. */
+const category = exactText('a category', MAX_TAG_LENGTH);
+
+/** A share or a rate: a number from 0 to 1 (4 decimals, see GRAMMAR.md). */
+function share(name: SegmentAttributeName, description = 'a share from 0 to 1'): AttributeDefinition {
+  return { name, kind: 'number', description, min: 0, max: 1 };
 }
 
 export const SEGMENT_ATTRIBUTES: Readonly<Record<SegmentAttributeName, AttributeDefinition>> = {
@@ -98,8 +124,17 @@ export const SEGMENT_ATTRIBUTES: Readonly<Record<SegmentAttributeName, Attribute
     kind: 'set',
     description: 'a set of country codes',
     element: countryCode,
+    storage: 'scalar',
+    elementExample: "a country code in quotes such as 'FR'",
   },
-  customer_tags: { name: 'customer_tags', kind: 'set', description: 'a set of tags', element: tag },
+  customer_tags: {
+    name: 'customer_tags',
+    kind: 'set',
+    description: 'a set of tags',
+    element: tag,
+    storage: 'array',
+    elementExample: "a tag in quotes such as 'vip'",
+  },
   email_subscription_status: {
     name: 'email_subscription_status',
     kind: 'enum',
@@ -124,7 +159,26 @@ export const SEGMENT_ATTRIBUTES: Readonly<Record<SegmentAttributeName, Attribute
     max: MONEY_LIMIT,
   },
   churn_risk: { name: 'churn_risk', kind: 'number', description: 'a probability', min: 0, max: 1 },
+  discount_share: share('discount_share'),
+  full_price_share: share('full_price_share'),
+  returns_rate: share('returns_rate', 'a rate from 0 to 1'),
+  expected_reorder_date: { name: 'expected_reorder_date', kind: 'date', description: 'a date' },
+  abandoned_checkout_date: { name: 'abandoned_checkout_date', kind: 'date', description: 'a date' },
+  abandoned_checkout_categories: {
+    name: 'abandoned_checkout_categories',
+    kind: 'set',
+    description: 'a set of product categories',
+    element: category,
+    storage: 'array',
+    elementExample: "a product category in quotes such as 'Footwear'",
+  },
+  trend_purchase_share: share('trend_purchase_share'),
 };
+
+/** The set attributes, for messages ("CONTAINS applies only to ..."). */
+export const SET_ATTRIBUTE_NAMES: readonly SegmentAttributeName[] = SEGMENT_ATTRIBUTE_NAMES.filter(
+  (name) => SEGMENT_ATTRIBUTES[name].kind === 'set',
+);
 
 export function isSegmentAttributeName(name: string): name is SegmentAttributeName {
   return Object.prototype.hasOwnProperty.call(SEGMENT_ATTRIBUTES, name);
@@ -133,8 +187,9 @@ export function isSegmentAttributeName(name: string): name is SegmentAttributeNa
 /**
  * The SQL column expression of each attribute, chosen by the caller (e.g. `{ amount_spent: 'm.monetary',
  * customer_countries: 'c.country', customer_tags: 'c.tags' }`). customer_countries is a single text column
- * (a customer has one country); customer_tags is a text[] column; every other attribute a scalar column of
- * the matching type (dates timestamptz). An attribute left out is "not available" to queries, which then
+ * (a customer has one country); customer_tags and abandoned_checkout_categories are text[] columns (see
+ * `storage`); every other attribute a scalar column of the matching type (dates timestamptz). What each
+ * column must hold, exactly, is in GRAMMAR.md ("Attribute definitions"). An attribute left out is "not available" to queries, which then
  * get a SegmentQueryError naming it — so attributes can be offered as the data behind them arrives.
  */
 export type SegmentQueryColumns = { readonly [K in SegmentAttributeName]?: string };
@@ -158,4 +213,11 @@ export interface SegmentQueryCustomer {
   readonly vip_tier?: string | null;
   readonly predicted_clv?: number | null;
   readonly churn_risk?: number | null;
+  readonly discount_share?: number | null;
+  readonly full_price_share?: number | null;
+  readonly returns_rate?: number | null;
+  readonly expected_reorder_date?: Date | null;
+  readonly abandoned_checkout_date?: Date | null;
+  readonly abandoned_checkout_categories?: readonly string[] | null;
+  readonly trend_purchase_share?: number | null;
 }

@@ -28,6 +28,10 @@ describe('compileSegmentQuery: numbers, amounts and enums', () => {
     ["email_subscription_status = 'subscribed'", '(c.email_consent = $3)', ['subscribed']],
     ["sms_subscription_status != 'unsubscribed'", '(c.sms_consent IS DISTINCT FROM $3)', ['unsubscribed']],
     ['vip_tier IS NULL', '(v.tier IS NULL)', []],
+    ['discount_share > 0.5', '(m.discount_share > $3)', [0.5]],
+    ['full_price_share >= 0.9', '(m.full_price_share >= $3)', [0.9]],
+    ['returns_rate BETWEEN 0 AND 0.25', '(m.returns_rate BETWEEN $3 AND $4)', [0, 0.25]],
+    ['trend_purchase_share IS NULL', '(m.trend_purchase_share IS NULL)', []],
   ])('%s', (query, sql, parameters) => {
     expect(compile(query)).toEqual([sql, parameters]);
   });
@@ -44,6 +48,10 @@ describe('compileSegmentQuery: sets', () => {
     ['customer_tags IS NULL', '(coalesce(cardinality(c.tags), 0) = 0)', []],
     ['customer_tags IS NOT NULL', '(cardinality(c.tags) > 0)', []],
     ["customer_tags CONTAINS '''); DROP TABLE customers; --'", '($3 = ANY(c.tags))', ["'); DROP TABLE customers; --"]],
+    ["abandoned_checkout_categories CONTAINS 'Footwear'", '($3 = ANY(a.categories))', ['Footwear']],
+    ["abandoned_checkout_categories NOT CONTAINS 'Men''s'", '(($3 = ANY(a.categories)) IS NOT TRUE)', ["Men's"]],
+    ['abandoned_checkout_categories IS NULL', '(coalesce(cardinality(a.categories), 0) = 0)', []],
+    ['abandoned_checkout_categories IS NOT NULL', '(cardinality(a.categories) > 0)', []],
   ])('%s', (query, sql, parameters) => {
     expect(compile(query)).toEqual([sql, parameters]);
   });
@@ -69,6 +77,10 @@ describe('compileSegmentQuery: dates', () => {
     ['last_order_date BETWEEN -6m AND -1m', '(m.last_order_at >= $3 AND m.last_order_at <= $4)', ['2025-09-30T10:30:00.000Z', '2026-02-28T10:30:00.000Z']],
     ['last_order_date BETWEEN 2026-01-01 AND -0d', '(m.last_order_at >= $3 AND m.last_order_at <= $4)', [day('2026-01-01'), '2026-03-31T10:30:00.000Z']],
     ['last_order_date BETWEEN -0d AND 2026-01-01', '(m.last_order_at >= $3 AND m.last_order_at < $4)', ['2026-03-31T10:30:00.000Z', day('2026-01-02')]],
+    ['expected_reorder_date <= -0d', '(m.expected_reorder_at <= $3)', ['2026-03-31T10:30:00.000Z']],
+    ['expected_reorder_date BETWEEN -90d AND -0d', '(m.expected_reorder_at >= $3 AND m.expected_reorder_at <= $4)', ['2025-12-31T10:30:00.000Z', '2026-03-31T10:30:00.000Z']],
+    ['abandoned_checkout_date >= -30d', '(a.abandoned_at >= $3)', ['2026-03-01T10:30:00.000Z']],
+    ['abandoned_checkout_date IS NULL', '(a.abandoned_at IS NULL)', []],
   ])('%s', (query, sql, parameters) => {
     expect(compile(query)).toEqual([sql, parameters]);
   });

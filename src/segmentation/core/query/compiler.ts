@@ -12,9 +12,10 @@
  *   - `NOT CONTAINS` is the complement of `CONTAINS`: customers with no tags / no country match.
  *   - `NOT q` is the complement of q. SQL NOT would keep NULL as NULL (and drop the row), so NOT compiles
  *     to `(q) IS NOT TRUE`; every other connective already treats NULL as false, as a WHERE clause does.
- *   - Sets: customer_tags is a text[] column, CONTAINS 'x' is `$n = ANY(col)`, exact (case-sensitive)
- *     match; IS NULL means no tags (NULL or empty array). customer_countries is the single country
- *     column: CONTAINS 'FR' is `col = $n`, IS NULL means no country.
+ *   - Sets stored as text[] (customer_tags, abandoned_checkout_categories): CONTAINS 'x' is
+ *     `$n = ANY(col)`, exact (case-sensitive) match; IS NULL means no elements (NULL or empty array).
+ *     customer_countries is the single country column: CONTAINS 'FR' is `col = $n`, IS NULL means no
+ *     country. The attribute's `storage` says which.
  *   - Dates: see dates.ts. Bounds are passed as ISO 8601 UTC strings; the column should be timestamptz.
  *   - Scalar parameters carry no cast, so PostgreSQL gives each the type of the column it is compared
  *     with (numeric stays exact, a real column is compared as real).
@@ -127,18 +128,18 @@ class Compiler {
   private condition(condition: SegmentQueryCondition): string {
     const column = this.column(condition);
     const isDate = SEGMENT_ATTRIBUTES[condition.attribute].kind === 'date';
-    const tags = condition.attribute === 'customer_tags';
+    const array = SEGMENT_ATTRIBUTES[condition.attribute].storage === 'array';
     const now = this.options.now;
     switch (condition.operator) {
       case 'IS NULL':
-        // An empty tag array is "no tags", the same as NULL.
-        return tags ? `(coalesce(cardinality(${column}), 0) = 0)` : `(${column} IS NULL)`;
+        // An empty array is "no elements", the same as NULL.
+        return array ? `(coalesce(cardinality(${column}), 0) = 0)` : `(${column} IS NULL)`;
       case 'IS NOT NULL':
-        return tags ? `(cardinality(${column}) > 0)` : `(${column} IS NOT NULL)`;
+        return array ? `(cardinality(${column}) > 0)` : `(${column} IS NOT NULL)`;
       case 'CONTAINS':
       case 'NOT CONTAINS': {
         const value = this.parameter(scalar(condition.value));
-        if (!tags) {
+        if (!array) {
           return condition.operator === 'CONTAINS' ? `(${column} = ${value})` : `(${column} IS DISTINCT FROM ${value})`;
         }
         // A NULL array (or one holding NULLs) makes ANY() NULL; IS NOT TRUE counts that as "does not contain".

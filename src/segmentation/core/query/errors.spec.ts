@@ -51,6 +51,8 @@ const attributeCases: Case[] = [
   ['amount_spend > 500', 'unknown_attribute', 'amount_spend', "at 0: unknown attribute 'amount_spend' (did you mean 'amount_spent'?)"],
   ['NOT AOV > 1 AND contry CONTAINS 1', 'unknown_attribute', 'contry', expect.stringMatching(/^at 16: unknown attribute 'contry': the attributes are amount_spent, /) as unknown as string],
   ['customer_tag CONTAINS \'x\'', 'unknown_attribute', 'customer_tag', "at 0: unknown attribute 'customer_tag' (did you mean 'customer_tags'?)"],
+  ['discount_shares > 0.5', 'unknown_attribute', 'discount_shares', "at 0: unknown attribute 'discount_shares' (did you mean 'discount_share'?)"],
+  ["abandoned_checkout_category CONTAINS 'x'", 'unknown_attribute', 'abandoned_checkout_category', "at 0: unknown attribute 'abandoned_checkout_category' (did you mean 'abandoned_checkout_categories'?)"],
 ];
 
 const typeCases: Case[] = [
@@ -58,8 +60,8 @@ const typeCases: Case[] = [
   ["customer_countries = 'FR'", 'type', '=', "at 19: operator '=' does not apply to customer_countries, a set of country codes: use CONTAINS, NOT CONTAINS, IS NULL or IS NOT NULL"],
   ["rfm_group > 'new'", 'type', '>', "at 10: operator '>' does not apply to rfm_group, an RFM group: use =, !=, IS NULL or IS NOT NULL"],
   ["vip_tier BETWEEN 'silver' AND 'gold'", 'type', 'BETWEEN', "at 9: operator 'BETWEEN' does not apply to vip_tier, a VIP tier: use =, !=, IS NULL or IS NOT NULL"],
-  ['aov CONTAINS 5', 'type', 'CONTAINS', 'at 4: CONTAINS applies only to customer_countries and customer_tags; aov is an amount: use =, !=, >, >=, <, <=, BETWEEN, IS NULL or IS NOT NULL'],
-  ['last_order_date not contains 5', 'type', 'not', expect.stringMatching(/^at 16: NOT CONTAINS applies only to customer_countries and customer_tags; last_order_date is a date: /) as unknown as string],
+  ['aov CONTAINS 5', 'type', 'CONTAINS', 'at 4: CONTAINS applies only to customer_countries, customer_tags and abandoned_checkout_categories; aov is an amount: use =, !=, >, >=, <, <=, BETWEEN, IS NULL or IS NOT NULL'],
+  ['last_order_date not contains 5', 'type', 'not', expect.stringMatching(/^at 16: NOT CONTAINS applies only to customer_countries, customer_tags and abandoned_checkout_categories; last_order_date is a date: /) as unknown as string],
   ["rfm_group = 'vip'", 'type', "'vip'", "at 12: unknown rfm_group 'vip': expected one of 'new', 'about_to_sleep', 'sleepers', 'potential_loyal', 'loyal', 'loyal_at_risk'"],
   ["rfm_group = 'loyl'", 'type', "'loyl'", "at 12: unknown rfm_group 'loyl': expected one of 'new', 'about_to_sleep', 'sleepers', 'potential_loyal', 'loyal', 'loyal_at_risk' (did you mean 'loyal'?)"],
   ["email_subscription_status = 'yes'", 'type', "'yes'", "at 28: unknown email_subscription_status 'yes': expected one of 'subscribed', 'not_subscribed', 'unsubscribed', 'pending'"],
@@ -80,6 +82,14 @@ const typeCases: Case[] = [
   ["customer_tags CONTAINS 'a\u0000b'", 'type', "'a\u0000b'", "at 23: invalid customer_tags element 'a\\u0000b': a tag cannot contain the NUL character"],
   ["customer_tags CONTAINS 'a\ud800'", 'type', "'a\ud800'", "at 23: invalid customer_tags element 'a\\ud800': a tag must be valid Unicode text"],
   [`customer_tags CONTAINS '${'x'.repeat(256)}'`, 'type', `'${'x'.repeat(256)}'`, `at 23: invalid customer_tags element '${'x'.repeat(40)}…': a tag has at most 255 characters`],
+  ['discount_share > 1.5', 'type', '1.5', 'at 17: discount_share is between 0 and 1; 1.5 is out of range'],
+  ['returns_rate >= -0.1', 'type', '-0.1', 'at 16: returns_rate is between 0 and 1; -0.1 is out of range'],
+  ["trend_purchase_share > '0.5'", 'type', "'0.5'", "at 23: expected a number from 0 to 1 such as 0.5 for trend_purchase_share but found string '0.5'"],
+  ["abandoned_checkout_categories = 'Footwear'", 'type', '=', "at 30: operator '=' does not apply to abandoned_checkout_categories, a set of product categories: use CONTAINS, NOT CONTAINS, IS NULL or IS NOT NULL"],
+  ['abandoned_checkout_categories CONTAINS 5', 'type', '5', "at 39: expected a product category in quotes such as 'Footwear' for abandoned_checkout_categories but found number 5"],
+  ["abandoned_checkout_categories CONTAINS ''", 'type', "''", "at 39: invalid abandoned_checkout_categories element '': a category cannot be empty"],
+  ["abandoned_checkout_date > 'yesterday'", 'type', "'yesterday'", "at 26: expected a date such as 2025-01-31 or a relative date such as -30d for abandoned_checkout_date but found string 'yesterday'"],
+  ['expected_reorder_date CONTAINS 5', 'type', 'CONTAINS', expect.stringMatching(/^at 22: CONTAINS applies only to customer_countries, customer_tags and abandoned_checkout_categories; expected_reorder_date is a date: /) as unknown as string],
   ['amount_spent BETWEEN 500 AND 100', 'type', '500', 'at 21: BETWEEN bounds are reversed: 500 is greater than 100; write the smaller bound first'],
   ['last_order_date BETWEEN 2025-02-01 AND 2025-01-31', 'type', '2025-02-01', 'at 24: BETWEEN bounds are reversed: 2025-02-01 is after 2025-01-31; write the smaller bound first'],
 ];

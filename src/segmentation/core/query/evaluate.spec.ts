@@ -64,6 +64,47 @@ describe('matchesSegmentQuery: sets', () => {
   });
 });
 
+const carts: Record<string, SegmentQueryCustomer> = {
+  shoes: { abandoned_checkout_categories: ['Footwear', 'Bags'] },
+  lower: { abandoned_checkout_categories: ['footwear'] },
+  empty: { abandoned_checkout_categories: [] },
+  none: {},
+};
+
+describe('matchesSegmentQuery: product-category sets compare exactly', () => {
+  it.each([
+    ["abandoned_checkout_categories CONTAINS 'Footwear'", ['shoes']],
+    ["abandoned_checkout_categories CONTAINS 'footwear'", ['lower']],
+    ["abandoned_checkout_categories NOT CONTAINS 'Footwear'", ['lower', 'empty', 'none']],
+    ['abandoned_checkout_categories IS NULL', ['empty', 'none']],
+    ['abandoned_checkout_categories IS NOT NULL', ['shoes', 'lower']],
+  ])('%s', (query, expected) => {
+    expect(selected(query, carts)).toEqual(expected);
+  });
+});
+
+const shares: Record<string, SegmentQueryCustomer> = {
+  half: { discount_share: 0.5, full_price_share: 0.5, returns_rate: 0.5, trend_purchase_share: 0.5 },
+  most: { discount_share: 0.6667, full_price_share: 0.9, returns_rate: 0, trend_purchase_share: 1 },
+  none: { discount_share: 0, full_price_share: 1, returns_rate: 0.0001, trend_purchase_share: 0 },
+  prospect: {},
+};
+
+describe('matchesSegmentQuery: shares from 0 to 1', () => {
+  it.each([
+    ['discount_share > 0.5', ['most']],
+    ['discount_share >= 0.5', ['half', 'most']],
+    ['full_price_share >= 0.9', ['most', 'none']],
+    ['returns_rate > 0', ['half', 'none']],
+    ['returns_rate = 0', ['most']],
+    ['trend_purchase_share BETWEEN 0.5 AND 1', ['half', 'most']],
+    ['trend_purchase_share IS NULL', ['prospect']],
+    ['NOT discount_share > 0.5', ['half', 'none', 'prospect']],
+  ])('%s', (query, expected) => {
+    expect(selected(query, shares)).toEqual(expected);
+  });
+});
+
 const at = (iso: string) => new Date(iso);
 const buyers: Record<string, SegmentQueryCustomer> = {
   day_start: { last_order_date: at('2025-01-31T00:00:00Z') },
@@ -111,6 +152,21 @@ describe('matchesSegmentQuery: relative dates count back from now', () => {
     ['NOT last_order_date > -90d', ['just_before', 'exactly', 'same_day_early', 'never']],
   ])('%s', (query, expected) => {
     expect(selected(query, recent)).toEqual(expected);
+  });
+
+  it('reads -0d as the reference moment itself', () => {
+    const due: Record<string, SegmentQueryCustomer> = {
+      yesterday: { expected_reorder_date: at('2026-03-30T00:00:00Z') },
+      today_midnight: { expected_reorder_date: at('2026-03-31T00:00:00Z') },
+      exactly_now: { expected_reorder_date: at('2026-03-31T10:30:00Z') },
+      later_today: { expected_reorder_date: at('2026-03-31T10:30:00.001Z') },
+      tomorrow: { expected_reorder_date: at('2026-04-01T00:00:00Z') },
+      no_rhythm: { expected_reorder_date: null },
+    };
+    expect(selected('expected_reorder_date < -0d', due)).toEqual(['yesterday', 'today_midnight']);
+    expect(selected('expected_reorder_date <= -0d', due)).toEqual(['yesterday', 'today_midnight', 'exactly_now']);
+    expect(selected('expected_reorder_date > -0d', due)).toEqual(['later_today', 'tomorrow']);
+    expect(selected('expected_reorder_date = -0d', due)).toEqual(['today_midnight', 'exactly_now', 'later_today']);
   });
 
   it('moves with the reference moment', () => {

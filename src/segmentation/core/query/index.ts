@@ -7,6 +7,7 @@
  *   parseSegmentQuery(text)                                       → typed tree (SegmentQueryNode)
  *   formatSegmentQuery(tree)                                      → canonical text
  *   matchesSegmentQuery(tree, customer, now)                      → the reference answer for one customer
+ *   storeAttributes({ customers, orders, checkouts, asOf })       → reference attribute values per customer
  *
  * Every failure caused by the query text is a SegmentQueryError with position, line, column and token.
  */
@@ -28,6 +29,7 @@ export type {
 export {
   SEGMENT_ATTRIBUTES,
   SEGMENT_ATTRIBUTE_NAMES,
+  SET_ATTRIBUTE_NAMES,
   SUBSCRIPTION_STATUSES,
   VIP_TIERS,
   isSegmentAttributeName,
@@ -43,3 +45,4 @@ export { SegmentQueryError, type SegmentQueryErrorKind } from './errors';
 export { matchesSegmentQuery } from './evaluate';
 export { formatSegmentQuery } from './format';
 export { DEFAULT_SEGMENT_QUERY_LIMITS, parseSegmentQuery, type SegmentQueryLimits } from './parser';
+export { NEW_PRODUCT_WINDOW_DAYS, storeAttributes, type StoreAttributesInput } from './store-attributes';

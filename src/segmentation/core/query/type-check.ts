@@ -4,7 +4,7 @@
  * so `customer_tags > 3`, `rfm_group = 'vip'` and `last_order_date > 'abc'` are refused before any SQL.
  */
 import type { SegmentQueryOperator, SegmentQueryValue } from './ast';
-import { isSegmentAttributeName, type AttributeDefinition, type AttributeKind } from './attributes';
+import { SET_ATTRIBUTE_NAMES, isSegmentAttributeName, type AttributeDefinition, type AttributeKind } from './attributes';
 import { SegmentQueryError, didYouMean, showToken } from './errors';
 import type { RelativeDateUnit, Token } from './lexer';
 
@@ -33,7 +33,7 @@ export function checkOperator(
   const use = `use ${listWithOr(allowed)}`;
   const detail =
     operator === 'CONTAINS' || operator === 'NOT CONTAINS'
-      ? `${operator} applies only to customer_countries and customer_tags; ` +
+      ? `${operator} applies only to ${listWithAnd(SET_ATTRIBUTE_NAMES)}; ` +
         `${attribute.name} is ${attribute.description}: ${use}`
       : `operator '${operator}' does not apply to ${attribute.name}, ${attribute.description}: ${use}`;
   throw new SegmentQueryError('type', token.position, token.text, detail, query);
@@ -41,6 +41,10 @@ export function checkOperator(
 
 function listWithOr(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function listWithAnd(items: readonly string[]): string {
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** What a literal for this attribute looks like, for "expected ..." messages. */
@@ -57,9 +61,7 @@ export function expectedValue(attribute: AttributeDefinition): string {
     case 'enum':
       return `one of ${(attribute.values ?? []).map((v) => `'${v}'`).join(', ')}`;
     case 'set':
-      return attribute.name === 'customer_countries'
-        ? "a country code in quotes such as 'FR'"
-        : "a tag in quotes such as 'vip'";
+      return attribute.elementExample ?? 'a string in quotes';
   }
 }
 

@@ -35,6 +35,13 @@ export const TEST_COLUMNS: SegmentQueryColumns = {
   vip_tier: 'v.tier',
   predicted_clv: 'p.clv',
   churn_risk: 'p.churn_risk',
+  discount_share: 'm.discount_share',
+  full_price_share: 'm.full_price_share',
+  returns_rate: 'm.returns_rate',
+  expected_reorder_date: 'm.expected_reorder_at',
+  abandoned_checkout_date: 'a.abandoned_at',
+  abandoned_checkout_categories: 'a.categories',
+  trend_purchase_share: 'm.trend_purchase_share',
 };
 
 /** The reference moment of generated queries and customers: a month end, so that -1m clamps. */
@@ -46,6 +53,8 @@ export const PROBABILITY_POOL = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1];
 export const COUNTRY_POOL = ['FR', 'US', 'DE', 'GB', 'CA'];
 /** Tags a hostile or careless merchant might use: quotes, SQL, unicode, LIKE wildcards, case variants. */
 export const TAG_POOL = ['vip', 'VIP', "it's", 'wholesale', 'a b', 'ünïcödé', '😀', "'; DROP TABLE customers; --", '\\', '%', '_', '$1'];
+/** Product categories (Shopify product types), with the same hostile and case-variant spellings. */
+export const CATEGORY_POOL = ['Footwear', 'footwear', 'Bags & Purses', "Men's", 'Café', "'; DROP TABLE orders; --", '%', '_'];
 
 const DAY_POOL = Array.from({ length: 40 }, (_, i) => i * 13);
 
@@ -127,7 +136,7 @@ export function conditionText(name: SegmentAttributeName): fc.Arbitrary<string> 
       const element =
         name === 'customer_countries'
           ? fc.constantFrom(...COUNTRY_POOL).chain((c) => fc.constantFrom(c, c.toLowerCase()))
-          : fc.constantFrom(...TAG_POOL);
+          : fc.constantFrom(...(name === 'abandoned_checkout_categories' ? CATEGORY_POOL : TAG_POOL));
       const operator = fc.oneof(keyword('CONTAINS'), phrase(keyword('NOT'), keyword('CONTAINS')));
       return fc.oneof(phrase(attributeText, operator, element.map(quoted)), phrase(attributeText, nullTest));
     }
@@ -181,4 +190,11 @@ export const customerArbitrary: fc.Arbitrary<SegmentQueryCustomer> = fc.record({
   vip_tier: maybeNull(fc.constantFrom(...SEGMENT_ATTRIBUTES.vip_tier.values!)),
   predicted_clv: maybeNull(fc.constantFrom(...MONEY_POOL)),
   churn_risk: maybeNull(fc.constantFrom(...PROBABILITY_POOL)),
+  discount_share: maybeNull(fc.constantFrom(...PROBABILITY_POOL)),
+  full_price_share: maybeNull(fc.constantFrom(...PROBABILITY_POOL)),
+  returns_rate: maybeNull(fc.constantFrom(...PROBABILITY_POOL)),
+  expected_reorder_date: maybeNull(moment),
+  abandoned_checkout_date: maybeNull(moment),
+  abandoned_checkout_categories: maybeNull(fc.uniqueArray(fc.constantFrom(...CATEGORY_POOL), { maxLength: 3 })),
+  trend_purchase_share: maybeNull(fc.constantFrom(...PROBABILITY_POOL)),
 });
