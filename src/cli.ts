@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { clvCommand } from './cli/clv.command';
 import { demoCommand } from './cli/demo.command';
 import { importCommand } from './cli/import.command';
 import { reportCommand } from './cli/report.command';
@@ -11,7 +12,7 @@ export function buildProgram(): Command {
     .description("Customer segments from a Shopify store's order history")
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [demoCommand(), importCommand(), segmentCommand(), reportCommand(), serveCommand()]) {
+  for (const command of [demoCommand(), importCommand(), segmentCommand(), reportCommand(), clvCommand(), serveCommand()]) {
     program.addCommand(command);
   }
   return program;
