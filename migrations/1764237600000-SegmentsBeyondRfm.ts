@@ -22,7 +22,8 @@ export class SegmentsBeyondRfm1764237600000 implements MigrationInterface {
         ADD COLUMN expected_orders_365d double precision,
         ADD COLUMN expected_order_value numeric(14, 2),
         ADD COLUMN predicted_clv numeric(14, 2),
-        ADD COLUMN expected_next_order_at timestamptz`);
+        ADD COLUMN expected_next_order_at timestamptz,
+        ADD COLUMN expected_reorder_at timestamptz`);
     await db.query(`
       CREATE TABLE saved_segments (
         shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
@@ -56,7 +57,7 @@ export class SegmentsBeyondRfm1764237600000 implements MigrationInterface {
         DROP COLUMN trailing_12m_spend, DROP COLUMN shopify_rfm_group, DROP COLUMN vip_tier,
         DROP COLUMN vip_reason, DROP COLUMN p_alive, DROP COLUMN churn_risk, DROP COLUMN expected_orders_90d,
         DROP COLUMN expected_orders_365d, DROP COLUMN expected_order_value, DROP COLUMN predicted_clv,
-        DROP COLUMN expected_next_order_at`);
+        DROP COLUMN expected_next_order_at, DROP COLUMN expected_reorder_at`);
     await db.query(`ALTER TABLE shops DROP COLUMN settings`);
   }
 }

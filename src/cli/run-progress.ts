@@ -1,7 +1,7 @@
 import { createProgress } from '../reporting/progress';
 import type { SegmentRunStep } from '../segmentation/segment-run.service';
 
-const STEPS: SegmentRunStep[] = ['features', 'clustering', 'values', 'memberships', 'diff', 'summary'];
+const STEPS: SegmentRunStep[] = ['features', 'clustering', 'values', 'memberships', 'diff', 'segments', 'summary'];
 
 /** A segment run's progress: its steps as a bar on a terminal, as plain lines elsewhere (on stderr). */
 export function createRunProgress() {

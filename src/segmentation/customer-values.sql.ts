@@ -21,6 +21,8 @@ export const BUILD_VALUE_SUMMARIES = `
     SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id
   )
   SELECT d.customer_id,
+         f.first_day,
+         max(d.day) AS last_day,
          (count(*) - 1)::float8 AS x,
          (max(d.day) - f.first_day)::float8 / $5::float8 AS t_x,
          (($2::timestamptz AT TIME ZONE 'UTC')::date - f.first_day)::float8 / $5::float8 AS t,

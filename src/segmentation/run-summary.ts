@@ -54,6 +54,8 @@ export interface RunSummary {
   /** Customers of the previous run who are not in this one (to = null). */
   left: number;
   parameters: Record<string, unknown>;
+  /** Members of each saved segment (catalogue and custom) at this run, by segment key. */
+  savedSegments?: Record<string, number>;
   /** Predicted value (BG/NBD + Gamma-Gamma): the fitted parameters, or why the store has none. */
   customerValue?:
     | { status: 'not_enough_history'; reason: string }

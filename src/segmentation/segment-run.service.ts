@@ -3,6 +3,7 @@ import type { RunSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
 import { CustomerValues, type CustomerValueOutcome } from './customer-values';
+import { SavedSegmentsRepository } from './saved-segments.repository';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
 
 export interface SegmentRunOptions {
@@ -15,7 +16,7 @@ export interface SegmentRunOptions {
   onStep?: (step: SegmentRunStep) => void;
 }
 
-export type SegmentRunStep = 'features' | 'clustering' | 'values' | 'memberships' | 'diff' | 'summary';
+export type SegmentRunStep = 'features' | 'clustering' | 'values' | 'memberships' | 'diff' | 'segments' | 'summary';
 
 export interface ShopRef {
   id: number;
@@ -68,9 +69,14 @@ export class SegmentRunService {
         await runs.insertMemberships(shop.id, run.id, model);
         options.onStep?.('diff');
         await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
+        options.onStep?.('segments');
+        const savedSegments = new SavedSegmentsRepository(manager);
+        await savedSegments.refreshCatalogue(shop.id, run.id);
+        const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
         options.onStep?.('summary');
         const summary = await this.summarise(runs, shop, run, previous, model, started);
         summary.customerValue = describeValues(values);
+        summary.savedSegments = segmentMembers;
         await runs.finishRun(run.id, {
           model: model as unknown as RfmGroupModel,
           summary,

@@ -117,13 +117,16 @@ export function insertMembershipsSql(centres: number): string {
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
     email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group, trailing_12m_spend, p_alive,
     churn_risk, expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv,
-    expected_next_order_at)
+    expected_next_order_at, expected_reorder_at)
   SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
          (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)}, trailing_12m_spend,
          v.p_alive, 1 - v.p_alive, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
-         v.predicted_clv, v.expected_next_order_at
-  FROM run_features JOIN run_scores USING (customer_id) LEFT JOIN run_values v USING (customer_id)`;
+         v.predicted_clv, v.expected_next_order_at,
+         -- The customer's own rhythm: last purchase day + the mean gap between purchase days, at 00:00 UTC.
+         CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
+  FROM run_features JOIN run_scores USING (customer_id) LEFT JOIN run_values v USING (customer_id)
+  LEFT JOIN run_value_summaries s USING (customer_id)`;
 }
 
 /**

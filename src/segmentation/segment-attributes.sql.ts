@@ -1,0 +1,78 @@
+import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query';
+
+/**
+ * Every customer of a shop with every attribute the segment query language knows (GRAMMAR.md, "Attribute
+ * definitions"), as of one segment run: buyers from their membership, prospects with no orders and zero
+ * spend, abandoned-checkout attributes from the checkouts. Saved segments and previews select from it with a
+ * compiled query. $1 shop, $2 run, $3 as-of, $4 eligible statuses, $5 window years.
+ *
+ * trend_purchase_share scans every order line, so it is only computed when a query asks for it.
+ */
+export function segmentAttributesSql(options: { trend: boolean }): string {
+  return `
+  WITH open_checkouts AS (
+    SELECT k.customer_id, max(k.created_at) AS latest, array_remove(array_agg(DISTINCT category), '') AS categories
+    FROM checkouts k
+    LEFT JOIN segment_memberships m ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id
+    LEFT JOIN LATERAL unnest(k.categories) AS category ON true
+    WHERE k.shop_id = $1 AND k.customer_id IS NOT NULL
+      AND (k.completed_at IS NULL OR k.completed_at > $3::timestamptz)
+      AND k.created_at > $3::timestamptz - make_interval(years => $5) AND k.created_at <= $3::timestamptz
+      AND (m.last_order_at IS NULL OR k.created_at > m.last_order_at)
+    GROUP BY k.customer_id
+  )${options.trend ? `, ${TREND_PURCHASES}` : ''}
+  SELECT c.customer_id,
+         coalesce(m.monetary, 0) AS amount_spent,
+         coalesce(m.frequency, 0) AS number_of_orders,
+         m.aov,
+         m.last_order_at AS last_order_date,
+         m.first_order_at AS first_order_date,
+         c.country AS customer_countries,
+         c.tags AS customer_tags,
+         c.email_consent AS email_subscription_status,
+         c.sms_consent AS sms_subscription_status,
+         m.rfm_group, m.rfm_score, m.vip_tier, m.predicted_clv, m.churn_risk, m.discount_share, m.full_price_share,
+         m.returns_rate,
+         m.expected_reorder_at AS expected_reorder_date,
+         o.latest AS abandoned_checkout_date,
+         coalesce(o.categories, '{}') AS abandoned_checkout_categories,
+         ${options.trend ? `CASE WHEN m.frequency > 0 THEN round(coalesce(t.orders, 0)::numeric / m.frequency, 4) END` : 'NULL::numeric'} AS trend_purchase_share
+  FROM customers c
+  LEFT JOIN segment_memberships m ON m.shop_id = c.shop_id AND m.run_id = $2 AND m.customer_id = c.customer_id
+  LEFT JOIN open_checkouts o ON o.customer_id = c.customer_id
+  ${options.trend ? 'LEFT JOIN trend_orders t ON t.customer_id = c.customer_id' : ''}
+  WHERE c.shop_id = $1`;
+}
+
+/**
+ * Trend purchases (GRAMMAR.md): a product launches at its first sale in the store's history up to as-of; it
+ * is new if it launched at least 30 days after the history's first order; an eligible order placed within
+ * 30 days of a new product's launch and containing it is a trend purchase.
+ */
+const TREND_PURCHASES = `
+  history AS (
+    SELECT min(created_at) AS start FROM orders WHERE shop_id = $1 AND created_at <= $3::timestamptz
+  ),
+  launches AS (
+    SELECT l.product_id, min(o.created_at) AS launched_at
+    FROM order_lines l JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
+    WHERE l.shop_id = $1 AND l.product_id IS NOT NULL AND o.created_at <= $3::timestamptz
+    GROUP BY l.product_id
+  ),
+  trend_orders AS (
+    SELECT o.customer_id, count(DISTINCT o.order_id) AS orders
+    FROM orders o
+    JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
+    JOIN launches p ON p.product_id = l.product_id
+    CROSS JOIN history h
+    WHERE o.shop_id = $1 AND o.customer_id IS NOT NULL AND o.cancelled_at IS NULL
+      AND o.financial_status = ANY($4::text[])
+      AND o.created_at > $3::timestamptz - make_interval(years => $5) AND o.created_at <= $3::timestamptz
+      AND p.launched_at - h.start >= interval '30 days' AND o.created_at - p.launched_at <= interval '30 days'
+    GROUP BY o.customer_id
+  )`;
+
+/** The compiler's column for each attribute: the same-named column of the attributes row `a`. */
+export const SEGMENT_ATTRIBUTE_COLUMNS: SegmentQueryColumns = Object.fromEntries(
+  SEGMENT_ATTRIBUTE_NAMES.map((name) => [name, `a.${name}`]),
+);
