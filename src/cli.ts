@@ -4,6 +4,7 @@ import { demoCommand } from './cli/demo.command';
 import { importCommand } from './cli/import.command';
 import { reportCommand } from './cli/report.command';
 import { segmentCommand } from './cli/segment.command';
+import { segmentsCommand } from './cli/segments.command';
 import { serveCommand } from './cli/serve.command';
 
 /** `segment-sync <command>`: each command parses its options, calls one service and formats the result. */
@@ -12,7 +13,16 @@ export function buildProgram(): Command {
     .description("Customer segments from a Shopify store's order history")
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [demoCommand(), importCommand(), segmentCommand(), reportCommand(), clvCommand(), serveCommand()]) {
+  const commands = [
+    demoCommand(),
+    importCommand(),
+    segmentCommand(),
+    segmentsCommand(),
+    reportCommand(),
+    clvCommand(),
+    serveCommand(),
+  ];
+  for (const command of commands) {
     program.addCommand(command);
   }
   return program;

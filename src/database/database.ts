@@ -31,8 +31,9 @@ export class Database {
       migrationsTableName: 'schema_migrations',
       synchronize: false,
       poolSize: embedded ? EmbeddedPostgres.connectionLimit : (options.poolSize ?? 4),
-      // numeric and bigint come back as strings unless parsed; counts and money are parsed where read.
-      logging: ['error'],
+      // Failed queries are not logged here: their parameters can hold customers' personal data. The error
+      // itself reaches the caller, which reports it without parameters.
+      logging: false,
     });
     try {
       await dataSource.initialize();

@@ -10,7 +10,11 @@ import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query'
  */
 export function segmentAttributesSql(options: { trend: boolean }): string {
   return `
-  WITH open_checkouts AS (
+  WITH eligibility AS (
+    -- Types $4 even when no trend purchases are asked for (an untyped unused parameter is an error).
+    SELECT $4::text[] AS statuses
+  ),
+  open_checkouts AS (
     SELECT k.customer_id, max(k.created_at) AS latest, array_remove(array_agg(DISTINCT category), '') AS categories
     FROM checkouts k
     LEFT JOIN segment_memberships m ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id

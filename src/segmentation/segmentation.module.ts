@@ -7,10 +7,12 @@ import { ShopsRepository } from '../shops/shops.repository';
 import { SegmentReportsService } from './segment-reports.service';
 import { SegmentRunService } from './segment-run.service';
 import { SegmentRunsController } from './segment-runs.controller';
+import { SavedSegmentsService } from './saved-segments.service';
+import { SegmentsController } from './segments.controller';
 
 @Module({
   imports: [ShopsModule],
-  controllers: [SegmentRunsController],
+  controllers: [SegmentRunsController, SegmentsController],
   providers: [
     {
       provide: SegmentRunService,
@@ -19,11 +21,16 @@ import { SegmentRunsController } from './segment-runs.controller';
         new SegmentRunService(db, shops, config.clusterSeed),
     },
     {
+      provide: SavedSegmentsService,
+      inject: [DataSource, ShopsRepository],
+      useFactory: (db: DataSource, shops: ShopsRepository) => new SavedSegmentsService(db, shops),
+    },
+    {
       provide: SegmentReportsService,
       inject: [DataSource, ShopsRepository],
       useFactory: (db: DataSource, shops: ShopsRepository) => new SegmentReportsService(db, shops),
     },
   ],
-  exports: [SegmentRunService, SegmentReportsService],
+  exports: [SegmentRunService, SegmentReportsService, SavedSegmentsService],
 })
 export class SegmentationModule {}
