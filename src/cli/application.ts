@@ -1,7 +1,4 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext, Type } from '@nestjs/common';
-import { AppModule } from '../app.module';
 import { loadConfig, logLevels } from '../config/app-config';
 
 /**
@@ -9,10 +6,16 @@ import { loadConfig, logLevels } from '../config/app-config';
  * and closes it afterwards, whatever happens.
  */
 export async function withApplication<T>(work: (app: ApplicationContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  // Loaded here, not at the top: `--help` and the commands without a database start without NestJS,
+  // TypeORM and PGlite (about a second).
+  await import('reflect-metadata');
+  const { NestFactory } = await import('@nestjs/core');
+  const { AppModule } = await import('../app.module');
   const context = await NestFactory.createApplicationContext(AppModule, {
     // Commands print their own results and their own errors (one line, no stack): the framework only warns,
     // unless LOG_LEVEL=debug asks for everything.
-    logger: loadConfig().logLevel === 'debug' ? logLevels('debug') : ['warn'],
+    logger: config.logLevel === 'debug' ? logLevels('debug') : ['warn'],
     abortOnError: false,
   });
   try {

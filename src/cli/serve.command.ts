@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { startHttpService } from '../main';
+
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -7,6 +7,7 @@ export function serveCommand(): Command {
     .option('--port <port>', 'port to listen on (overrides PORT)')
     .action(async (options: { port?: string }) => {
       if (options.port !== undefined) process.env.PORT = options.port;
+      const { startHttpService } = await import('../main');
       await startHttpService();
     });
 }
