@@ -47,12 +47,21 @@ async function openPglite(): Promise<TestDatabase> {
   };
 }
 
-async function openPostgres(serverUrl: string): Promise<TestDatabase> {
+/** A new, empty database on the server, and how to drop it. */
+export async function createServerDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `segment_sync_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const options = { databaseUrl: url.toString(), dataDir: tmpdir() };
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function openPostgres(serverUrl: string): Promise<TestDatabase> {
+  const server = await createServerDatabase(serverUrl);
+  const options = { databaseUrl: server.url, dataDir: tmpdir() };
   let database = await Database.open(options);
   return {
     database,
@@ -63,7 +72,7 @@ async function openPostgres(serverUrl: string): Promise<TestDatabase> {
     },
     dispose: async () => {
       await database.close();
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await server.drop();
     },
   };
 }
