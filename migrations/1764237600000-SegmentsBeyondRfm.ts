@@ -38,14 +38,15 @@ export class SegmentsBeyondRfm1764237600000 implements MigrationInterface {
         PRIMARY KEY (shop_id, segment_id),
         UNIQUE (shop_id, key)
       )`);
+    // One row per customer and run listing the saved segments the customer is in: a catalogue puts most
+    // customers in several segments, and one row each would multiply the rows a run writes.
     await db.query(`
       CREATE TABLE saved_segment_members (
         shop_id integer NOT NULL,
         run_id bigint NOT NULL REFERENCES segment_runs (id) ON DELETE CASCADE,
-        segment_id integer NOT NULL,
         customer_id text NOT NULL,
-        PRIMARY KEY (shop_id, run_id, segment_id, customer_id),
-        FOREIGN KEY (shop_id, segment_id) REFERENCES saved_segments (shop_id, segment_id) ON DELETE CASCADE
+        segment_ids integer[] NOT NULL,
+        PRIMARY KEY (shop_id, run_id, customer_id)
       )`);
   }
 

@@ -44,8 +44,9 @@ describe.each(testDatabaseTargets())('saved segments on $name', (target) => {
         .map(([customerId]) => customerId)
         .sort();
       const rows: { customer_id: string }[] = await dataSource.query(
-        `SELECT customer_id FROM saved_segment_members m JOIN saved_segments s USING (shop_id, segment_id)
-         WHERE m.shop_id = $1 AND m.run_id = $2 AND s.key = $3 ORDER BY customer_id COLLATE "C"`,
+        `SELECT customer_id FROM saved_segment_members m JOIN saved_segments s ON s.shop_id = m.shop_id
+         WHERE m.shop_id = $1 AND m.run_id = $2 AND s.key = $3 AND s.segment_id = ANY(m.segment_ids)
+         ORDER BY customer_id COLLATE "C"`,
         [shop.id, summary.runId, segment.key],
       );
       expect({ segment: segment.key, members: rows.map((row) => row.customer_id) }).toEqual({

@@ -118,30 +118,33 @@ export class SavedSegmentsRepository {
 
   /**
    * Writes the members of every saved segment of the shop at a run, in one scan of the attribute rows: each
-   * row is tested against every segment's compiled condition. Returns members per segment key.
+   * customer's row lists the segments whose compiled condition it meets. Returns members per segment key.
    */
   async evaluateAll(shopId: number, runId: number, asOf: Date): Promise<Record<string, number>> {
     const segments = await this.list(shopId);
     if (segments.length === 0) return {};
     const parameters: unknown[] = attributeParameters(shopId, runId, asOf);
-    const branches: string[] = [];
+    const memberships: string[] = [];
     let trend = false;
     for (const segment of segments) {
       const compiled = compile(segment.query, asOf, parameters.length + 1);
       trend ||= compiled.attributes.includes('trend_purchase_share');
       parameters.push(...compiled.parameters);
-      branches.push(`SELECT ${segment.segmentId} AS segment_id WHERE ${compiled.sql}`);
+      // segment_id is an integer from our own table, never user text.
+      memberships.push(`CASE WHEN ${compiled.sql} THEN ${Number(segment.segmentId)} END`);
     }
     await this.db.query(
-      `INSERT INTO saved_segment_members (shop_id, run_id, segment_id, customer_id)
-       SELECT $1, $2, s.segment_id, a.customer_id
-       FROM (${segmentAttributesSql({ trend })}) AS a
-       CROSS JOIN LATERAL (${branches.join(' UNION ALL ')}) AS s`,
+      `INSERT INTO saved_segment_members (shop_id, run_id, customer_id, segment_ids)
+       SELECT $1, $2, customer_id, segment_ids
+       FROM (SELECT a.customer_id, array_remove(ARRAY[${memberships.join(', ')}], NULL) AS segment_ids
+             FROM (${segmentAttributesSql({ trend })}) AS a) AS m
+       WHERE cardinality(segment_ids) > 0`,
       parameters,
     );
     const counts = await this.db.query(
       `SELECT s.key, count(m.customer_id)::int AS customers FROM saved_segments s
-       LEFT JOIN saved_segment_members m ON m.shop_id = s.shop_id AND m.segment_id = s.segment_id AND m.run_id = $2
+       LEFT JOIN (SELECT customer_id, unnest(segment_ids) AS segment_id FROM saved_segment_members
+                  WHERE shop_id = $1 AND run_id = $2) AS m ON m.segment_id = s.segment_id
        WHERE s.shop_id = $1 GROUP BY s.key`,
       [shopId, runId],
     );
