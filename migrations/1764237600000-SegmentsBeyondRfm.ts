@@ -38,6 +38,17 @@ export class SegmentsBeyondRfm1764237600000 implements MigrationInterface {
         PRIMARY KEY (shop_id, segment_id),
         UNIQUE (shop_id, key)
       )`);
+    // When each product first sold (its launch, for trend purchases), kept up to date by the store writer so
+    // that no run scans every order line to find it; and the lines of a product, to find its early buyers.
+    await db.query(`
+      CREATE TABLE product_launches (
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        product_id text NOT NULL,
+        first_sold_at timestamptz NOT NULL,
+        PRIMARY KEY (shop_id, product_id)
+      )`);
+    await db.query(`CREATE INDEX order_lines_product ON order_lines (shop_id, product_id)`);
+    await db.query(`CREATE INDEX orders_created ON orders (shop_id, created_at)`);
     // One row per customer and run listing the saved segments the customer is in: a catalogue puts most
     // customers in several segments, and one row each would multiply the rows a run writes.
     await db.query(`
@@ -52,6 +63,9 @@ export class SegmentsBeyondRfm1764237600000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP TABLE IF EXISTS saved_segment_members`);
+    await db.query(`DROP TABLE IF EXISTS product_launches`);
+    await db.query(`DROP INDEX IF EXISTS order_lines_product`);
+    await db.query(`DROP INDEX IF EXISTS orders_created`);
     await db.query(`DROP TABLE IF EXISTS saved_segments`);
     await db.query(`
       ALTER TABLE segment_memberships

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../migrations';
 import { testDatabaseTargets } from './support/test-databases';
 
 describe.each(testDatabaseTargets())('database on $name', (target) => {
@@ -12,6 +13,7 @@ describe.each(testDatabaseTargets())('database on $name', (target) => {
         'customers',
         'order_lines',
         'orders',
+        'product_launches',
         'saved_segment_members',
         'saved_segments',
         'schema_migrations',
@@ -25,7 +27,7 @@ describe.each(testDatabaseTargets())('database on $name', (target) => {
       const shops = await reopened.dataSource.query(`SELECT domain FROM shops`);
       expect(shops).toEqual([{ domain: 'a.myshopify.com' }]);
       const migrations = await reopened.dataSource.query(`SELECT count(*)::int AS n FROM schema_migrations`);
-      expect(migrations).toEqual([{ n: 3 }]);
+      expect(migrations).toEqual([{ n: MIGRATIONS.length }]);
     } finally {
       await test.dispose();
     }

@@ -6,7 +6,8 @@ import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query'
  * spend, abandoned-checkout attributes from the checkouts. Saved segments and previews select from it with a
  * compiled query. $1 shop, $2 run, $3 as-of, $4 eligible statuses, $5 window years.
  *
- * trend_purchase_share scans every order line, so it is only computed when a query asks for it.
+ * trend_purchase_share reads the lines of new products (product_launches, kept by the store writer), so it
+ * is only computed when a query asks for it.
  */
 export function segmentAttributesSql(options: { trend: boolean }): string {
   return `
@@ -57,22 +58,19 @@ const TREND_PURCHASES = `
   history AS (
     SELECT min(created_at) AS start FROM orders WHERE shop_id = $1 AND created_at <= $3::timestamptz
   ),
-  launches AS (
-    SELECT l.product_id, min(o.created_at) AS launched_at
-    FROM order_lines l JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
-    WHERE l.shop_id = $1 AND l.product_id IS NOT NULL AND o.created_at <= $3::timestamptz
-    GROUP BY l.product_id
+  new_products AS (
+    SELECT p.product_id, p.first_sold_at AS launched_at
+    FROM product_launches p CROSS JOIN history h
+    WHERE p.shop_id = $1 AND p.first_sold_at <= $3::timestamptz AND p.first_sold_at - h.start >= interval '30 days'
   ),
   trend_orders AS (
     SELECT o.customer_id, count(DISTINCT o.order_id) AS orders
-    FROM orders o
-    JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
-    JOIN launches p ON p.product_id = l.product_id
-    CROSS JOIN history h
-    WHERE o.shop_id = $1 AND o.customer_id IS NOT NULL AND o.cancelled_at IS NULL
-      AND o.financial_status = ANY($4::text[])
+    FROM new_products p
+    JOIN order_lines l ON l.shop_id = $1 AND l.product_id = p.product_id
+    JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
+    WHERE o.customer_id IS NOT NULL AND o.cancelled_at IS NULL AND o.financial_status = ANY($4::text[])
       AND o.created_at > $3::timestamptz - make_interval(years => $5) AND o.created_at <= $3::timestamptz
-      AND p.launched_at - h.start >= interval '30 days' AND o.created_at - p.launched_at <= interval '30 days'
+      AND o.created_at - p.launched_at <= interval '30 days'
     GROUP BY o.customer_id
   )`;
 

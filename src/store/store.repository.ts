@@ -98,6 +98,7 @@ export class StoreRepository {
       })),
     );
     if (lineRows.length === 0) return;
+    await this.recordLaunches(shopId, merged);
     // Appended after the lines the order already has from this import.
     await this.db.query(
       `WITH existing AS (
@@ -140,6 +141,26 @@ export class StoreRepository {
          completed_at = EXCLUDED.completed_at, total_price = EXCLUDED.total_price, currency = EXCLUDED.currency,
          recovery_url = EXCLUDED.recovery_url, categories = EXCLUDED.categories, updated_at = now()`,
       [shopId, JSON.stringify(rows)],
+    );
+  }
+
+  /** A product launches at its first sale: the earliest order seen with it, whatever its status. */
+  private async recordLaunches(shopId: number, orders: OrderRecord[]): Promise<void> {
+    const firstSales = new Map<string, number>();
+    for (const order of orders) {
+      for (const line of order.lines) {
+        if (!line.productId) continue;
+        const at = order.createdAt.getTime();
+        if (at < (firstSales.get(line.productId) ?? Infinity)) firstSales.set(line.productId, at);
+      }
+    }
+    if (firstSales.size === 0) return;
+    await this.db.query(
+      `INSERT INTO product_launches (shop_id, product_id, first_sold_at)
+       SELECT $1, p.product_id, p.first_sold_at FROM unnest($2::text[], $3::timestamptz[]) AS p(product_id, first_sold_at)
+       ON CONFLICT (shop_id, product_id) DO UPDATE
+         SET first_sold_at = least(product_launches.first_sold_at, EXCLUDED.first_sold_at)`,
+      [shopId, [...firstSales.keys()], [...firstSales.values()].map((at) => new Date(at).toISOString())],
     );
   }
 
