@@ -10,27 +10,23 @@
  */
 export const BUILD_VALUE_SUMMARIES = `
   CREATE TEMP TABLE run_value_summaries ON COMMIT DROP AS
-  WITH days AS (
+  SELECT customer_id,
+         min(day) AS first_day,
+         max(day) AS last_day,
+         (count(*) - 1)::float8 AS x,
+         (max(day) - min(day))::float8 / $5::float8 AS t_x,
+         (($2::timestamptz AT TIME ZONE 'UTC')::date - min(day))::float8 / $5::float8 AS t,
+         -- Mean of the days after the first: everything but the first day's total.
+         CASE WHEN count(*) > 1 THEN (sum(total) - (array_agg(total ORDER BY day))[1])::float8 / (count(*) - 1)
+              ELSE 0 END AS zbar
+  FROM (
     SELECT customer_id, (created_at AT TIME ZONE 'UTC')::date AS day, sum(total_price - total_refunded) AS total
     FROM orders
     WHERE shop_id = $1 AND customer_id IS NOT NULL AND cancelled_at IS NULL AND financial_status = ANY($3::text[])
       AND created_at > $2::timestamptz - make_interval(years => $4) AND created_at <= $2::timestamptz
     GROUP BY 1, 2
-  ),
-  firsts AS (
-    SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id
-  )
-  SELECT d.customer_id,
-         f.first_day,
-         max(d.day) AS last_day,
-         (count(*) - 1)::float8 AS x,
-         (max(d.day) - f.first_day)::float8 / $5::float8 AS t_x,
-         (($2::timestamptz AT TIME ZONE 'UTC')::date - f.first_day)::float8 / $5::float8 AS t,
-         CASE WHEN count(*) > 1
-              THEN (sum(d.total) FILTER (WHERE d.day > f.first_day))::float8 / (count(*) - 1)
-              ELSE 0 END AS zbar
-  FROM days d JOIN firsts f USING (customer_id)
-  GROUP BY d.customer_id, f.first_day`;
+  ) AS days
+  GROUP BY customer_id`;
 
 /** A deterministic sample of summaries for the fit (by a hash of the customer id). $1 size. */
 export const SAMPLE_VALUE_SUMMARIES = `

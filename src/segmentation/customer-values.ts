@@ -45,6 +45,8 @@ export class CustomerValues {
       ELIGIBILITY_WINDOW_YEARS,
       DAYS_PER_UNIT,
     ]);
+    // The memberships join these temporary tables; without statistics the planner guesses a handful of rows.
+    await this.db.query(`ANALYZE run_value_summaries`);
     let model: ClvModel;
     try {
       const sample: SummaryRow[] = await this.db.query(SAMPLE_VALUE_SUMMARIES, [VALUE_FIT_SAMPLE]);
@@ -56,7 +58,9 @@ export class CustomerValues {
       if (error instanceof NotEnoughHistoryError) return { status: 'not_enough_history', reason: error.message };
       throw error;
     }
-    return { status: 'predicted', model, customers: await this.scoreEveryone(model, asOf) };
+    const customers = await this.scoreEveryone(model, asOf);
+    await this.db.query(`ANALYZE run_values`);
+    return { status: 'predicted', model, customers };
   }
 
   private async scoreEveryone(model: ClvModel, asOf: Date): Promise<number> {
