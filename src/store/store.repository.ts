@@ -75,43 +75,68 @@ export class StoreRepository {
     });
     await this.ensureBuyers(shopId, orderRows);
     const ids = merged.map((order) => order.orderId);
-    // Lines of orders that this import replaces (written earlier by another import) go first.
-    await this.db.query(
-      `DELETE FROM order_lines l USING orders o
-       WHERE o.shop_id = $1 AND o.order_id = ANY($2::text[]) AND o.import_id IS DISTINCT FROM $3
-         AND l.shop_id = o.shop_id AND l.order_id = o.order_id`,
-      [shopId, ids, importId],
+    // What the database already holds of these orders decides what happens to their lines: an order written
+    // by another import is replaced (its lines go), one written earlier by this import gets lines appended.
+    const prior: { order_id: string; import_id: string | null }[] = await this.db.query(
+      `SELECT order_id, import_id FROM orders WHERE shop_id = $1 AND order_id = ANY($2::text[])`,
+      [shopId, ids],
     );
+    const replaced = prior.filter((row) => row.import_id !== importId).map((row) => row.order_id);
+    const continued = prior.filter((row) => row.import_id === importId).map((row) => row.order_id);
+    if (replaced.length > 0) {
+      await this.db.query(`DELETE FROM order_lines WHERE shop_id = $1 AND order_id = ANY($2::text[])`, [shopId, replaced]);
+    }
     await this.db.query(UPSERT_ORDERS, [shopId, JSON.stringify(orderRows), importId]);
-    const lineRows = merged.flatMap((order) =>
-      order.lines.map((line, index) => ({
-        order_id: order.orderId,
-        position: index + 1,
-        product_id: line.productId,
-        sku: line.sku,
-        title: line.title,
-        product_type: line.productType,
-        quantity: line.quantity,
-        price: line.price,
-        compare_at_price: line.compareAtPrice,
-        discount_amount: line.discountAmount,
-      })),
-    );
-    if (lineRows.length === 0) return;
+    await this.insertLines(shopId, merged, await this.lastLineNumbers(shopId, continued));
     await this.recordLaunches(shopId, merged);
-    // Appended after the lines the order already has from this import.
+  }
+
+  private async lastLineNumbers(shopId: number, orderIds: string[]): Promise<Map<string, number>> {
+    if (orderIds.length === 0) return new Map();
+    const rows: { order_id: string; last_line: number }[] = await this.db.query(
+      `SELECT order_id, max(line_no) AS last_line FROM order_lines
+       WHERE shop_id = $1 AND order_id = ANY($2::text[]) GROUP BY order_id`,
+      [shopId, orderIds],
+    );
+    return new Map(rows.map((row) => [row.order_id, row.last_line]));
+  }
+
+  /** Lines numbered from 1, or after `lastLine` of an order that already has lines from this import. */
+  private async insertLines(shopId: number, orders: OrderRecord[], lastLine: Map<string, number>): Promise<void> {
+    const columns = {
+      orderId: [] as string[],
+      lineNo: [] as number[],
+      productId: [] as (string | null)[],
+      sku: [] as (string | null)[],
+      title: [] as string[],
+      productType: [] as (string | null)[],
+      quantity: [] as number[],
+      price: [] as number[],
+      compareAtPrice: [] as (number | null)[],
+      discountAmount: [] as number[],
+    };
+    for (const order of orders) {
+      const offset = lastLine.get(order.orderId) ?? 0;
+      order.lines.forEach((line, index) => {
+        columns.orderId.push(order.orderId);
+        columns.lineNo.push(offset + index + 1);
+        columns.productId.push(line.productId);
+        columns.sku.push(line.sku);
+        columns.title.push(line.title);
+        columns.productType.push(line.productType);
+        columns.quantity.push(line.quantity);
+        columns.price.push(line.price);
+        columns.compareAtPrice.push(line.compareAtPrice);
+        columns.discountAmount.push(line.discountAmount);
+      });
+    }
+    if (columns.orderId.length === 0) return;
     await this.db.query(
-      `WITH existing AS (
-         SELECT order_id, max(line_no) AS last_line FROM order_lines
-         WHERE shop_id = $1 AND order_id = ANY($3::text[]) GROUP BY order_id)
-       INSERT INTO order_lines (shop_id, order_id, line_no, product_id, sku, title, product_type, quantity, price,
+      `INSERT INTO order_lines (shop_id, order_id, line_no, product_id, sku, title, product_type, quantity, price,
                                 compare_at_price, discount_amount)
-       SELECT $1, l.order_id, coalesce(e.last_line, 0) + l.position, l.product_id, l.sku, l.title, l.product_type,
-              l.quantity, l.price, l.compare_at_price, l.discount_amount
-       FROM jsonb_to_recordset($2::jsonb) AS l(order_id text, position int, product_id text, sku text, title text,
-            product_type text, quantity int, price numeric, compare_at_price numeric, discount_amount numeric)
-       LEFT JOIN existing e ON e.order_id = l.order_id`,
-      [shopId, JSON.stringify(lineRows), ids],
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+                                $9::numeric[], $10::numeric[], $11::numeric[])`,
+      [shopId, ...Object.values(columns)],
     );
   }
 
@@ -170,18 +195,21 @@ export class StoreRepository {
    * later customers import with the real id adopts (see adoptEmailPlaceholders).
    */
   private async customersByEmail(shopId: number, orders: OrderRecord[]): Promise<Map<string, string>> {
-    const wanted = [
-      ...new Set(
-        orders.filter((o) => o.customerId === null && o.customerEmail).map((o) => o.customerEmail!.toLowerCase()),
-      ),
-    ];
+    // Each address once, with the shipping country of its first order in the batch.
+    const countries = new Map<string, string | null>();
+    for (const order of orders) {
+      if (order.customerId !== null || !order.customerEmail) continue;
+      const email = order.customerEmail.toLowerCase();
+      if (!countries.has(email)) countries.set(email, order.shippingCountry);
+    }
+    const wanted = [...countries.keys()];
     if (wanted.length === 0) return new Map();
     await this.db.query(
-      `INSERT INTO customers (shop_id, customer_id, email)
-       SELECT $1, 'email:' || e, e FROM unnest($2::text[]) AS e
+      `INSERT INTO customers (shop_id, customer_id, email, country)
+       SELECT $1, 'email:' || e, e, country FROM unnest($2::text[], $3::text[]) AS b(e, country)
        WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.shop_id = $1 AND lower(c.email) = e)
        ON CONFLICT (shop_id, customer_id) DO NOTHING`,
-      [shopId, wanted],
+      [shopId, wanted, [...countries.values()]],
     );
     const rows: { email: string; customer_id: string }[] = await this.db.query(
       `SELECT DISTINCT ON (lower(email)) lower(email) AS email, customer_id FROM customers
@@ -246,7 +274,12 @@ const UPSERT_ORDERS = `
     financial_status = EXCLUDED.financial_status, cancelled_at = EXCLUDED.cancelled_at, currency = EXCLUDED.currency,
     subtotal = ${accumulate('subtotal')}, total_discounts = ${accumulate('total_discounts')},
     total_price = ${accumulate('total_price')}, total_refunded = ${accumulate('total_refunded')},
-    item_quantity = ${accumulate('item_quantity')}, full_price_quantity = ${accumulate('full_price_quantity')},
+    item_quantity = ${accumulate('item_quantity')},
+    -- A discount code anywhere on the order makes none of its units full price (core/order-lines.ts).
+    full_price_quantity = CASE
+      WHEN orders.import_id IS DISTINCT FROM EXCLUDED.import_id THEN EXCLUDED.full_price_quantity
+      WHEN cardinality(orders.discount_codes || EXCLUDED.discount_codes) > 0 THEN 0
+      ELSE orders.full_price_quantity + EXCLUDED.full_price_quantity END,
     discount_codes = CASE WHEN orders.import_id = EXCLUDED.import_id
       THEN ARRAY(SELECT DISTINCT unnest(orders.discount_codes || EXCLUDED.discount_codes) ORDER BY 1)
       ELSE EXCLUDED.discount_codes END,
