@@ -1,10 +1,12 @@
 import { InitialSchema1764230400000 } from './1764230400000-InitialSchema';
 import { EmailPlaceholderIndex1764234000000 } from './1764234000000-EmailPlaceholderIndex';
 import { SegmentsBeyondRfm1764237600000 } from './1764237600000-SegmentsBeyondRfm';
+import { VipBaseTier1764244800000 } from './1764244800000-VipBaseTier';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
   InitialSchema1764230400000,
   EmailPlaceholderIndex1764234000000,
   SegmentsBeyondRfm1764237600000,
+  VipBaseTier1764244800000,
 ];

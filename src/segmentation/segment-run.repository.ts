@@ -13,6 +13,7 @@ import {
   SCORE_HEATMAP,
   insertMembershipsSql,
 } from './segment-run.sql';
+import { SHOPIFY_GROUP_STATS, shopifyRfmGroupParameters } from './shopify-rfm.sql';
 
 /** Memory per sort or hash of a segment run: enough for a million customers in memory. */
 const RUN_WORK_MEM = '256MB';
@@ -128,8 +129,15 @@ export class SegmentRunRepository {
   }
 
   async insertMemberships(shopId: number, runId: number, model: RfmGroupModel): Promise<void> {
-    const centres = model.centres.flatMap(({ group, centre }) => [group, ...centre]);
-    await this.db.query(insertMembershipsSql(model.centres.length), [shopId, runId, ...centres]);
+    // One centre: every customer is in its group and the nearest-centre expression reads no coordinate.
+    const centres =
+      model.centres.length === 1 ? [model.centres[0].group] : model.centres.flatMap(({ group, centre }) => [group, ...centre]);
+    await this.db.query(insertMembershipsSql(model.centres.length), [
+      shopId,
+      runId,
+      ...centres,
+      ...shopifyRfmGroupParameters(),
+    ]);
   }
 
   async insertChanges(shopId: number, runId: number, previousRunId: number | null): Promise<void> {
@@ -146,6 +154,16 @@ export class SegmentRunRepository {
       meanMonetary: row.mean_monetary as number,
       revenue: row.revenue as number,
       orders: row.orders as number,
+    }));
+  }
+
+  /** Customers and revenue per Shopify RFM group, prospects included (no revenue). */
+  async shopifyGroupStats(shopId: number, runId: number): Promise<{ group: string; customers: number; revenue: number }[]> {
+    const rows = await this.db.query(SHOPIFY_GROUP_STATS, [shopId, runId]);
+    return rows.map((row: Record<string, unknown>) => ({
+      group: row.group as string,
+      customers: row.customers as number,
+      revenue: row.revenue as number,
     }));
   }
 

@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
-import type { RunSummary } from './run-summary';
+import type { RunSummary, ShopifyGroupSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
+import { SHOPIFY_RFM_GROUPS } from './core/shopify-rfm';
+import { readSegmentationSettings } from './segmentation-settings';
+import { RunVipTiers } from './vip-tiers';
 import { CustomerValues, type CustomerValueOutcome } from './customer-values';
 import { SavedSegmentsRepository } from './saved-segments.repository';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
@@ -28,9 +31,10 @@ export const DEFAULT_SAMPLE_SIZE = 50_000;
 
 /**
  * One segmentation run of a shop: features, scores and percentile ranks in SQL; K-means fitted in the core
- * on (a sample of) the points; every customer's group written by SQL; the diff against the previous run;
- * the summary the reports render. All set work happens in one transaction: a failed run writes no
- * membership and is recorded as failed.
+ * on (a sample of) the points; predicted value; VIP tiers (thresholds in SQL, each customer through the
+ * core's vipTierFor); every customer's K-means group, Shopify RFM group and tier written by SQL; the diff
+ * against the previous run; the summary the reports render. All set work happens in one transaction: a
+ * failed run (a bad stored setting included) writes no membership and is recorded as failed.
  */
 export class SegmentRunService {
   constructor(
@@ -58,6 +62,7 @@ export class SegmentRunService {
         const runs = new SegmentRunRepository(manager);
         await runs.lockShop(shop.id);
         const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
+        const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
         options.onStep?.('features');
         const customers = await runs.buildFeatures(shop.id, asOf);
         if (customers === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
@@ -65,6 +70,7 @@ export class SegmentRunService {
         const model = fitRfmGroups(await runs.samplePoints(sampleSize), { seed, restarts: 5 });
         options.onStep?.('values');
         const values = await new CustomerValues(manager).predict(shop.id, asOf);
+        const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
         options.onStep?.('memberships');
         await runs.insertMemberships(shop.id, run.id, model);
         options.onStep?.('diff');
@@ -75,6 +81,9 @@ export class SegmentRunService {
         const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
         options.onStep?.('summary');
         const summary = await this.summarise(runs, shop, run, previous, model, started);
+        summary.rfmScheme = settings.rfmScheme;
+        summary.shopifyGroups = describeShopifyGroups(await runs.shopifyGroupStats(shop.id, run.id));
+        summary.vipTiers = vipTiers;
         summary.customerValue = describeValues(values);
         summary.savedSegments = segmentMembers;
         await runs.finishRun(run.id, {
@@ -151,6 +160,24 @@ export class SegmentRunService {
       parameters: { ...run.parameters, centres: model.centres, inertia: model.inertia },
     };
   }
+}
+
+/** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
+function describeShopifyGroups(stats: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
+  const customers = sum(stats, (row) => row.customers);
+  const revenue = sum(stats, (row) => row.revenue);
+  const byGroup = new Map(stats.map((row) => [row.group, row]));
+  return SHOPIFY_RFM_GROUPS.filter(({ key }) => (byGroup.get(key)?.customers ?? 0) > 0).map(({ key, name }) => {
+    const row = byGroup.get(key)!;
+    return {
+      group: key,
+      name,
+      customers: row.customers,
+      share: row.customers / customers,
+      revenue: Math.round(row.revenue * 100) / 100,
+      revenueShare: revenue === 0 ? 0 : row.revenue / revenue,
+    };
+  });
 }
 
 /** What the run says about predicted value: the fitted models, or why there are none. */

@@ -1,10 +1,12 @@
 import { RECENCY_WEIGHT } from './core/rfm-groups';
+import { shopifyRfmGroupSql } from './shopify-rfm.sql';
 
 /**
  * The SQL side of a segment run. Each statement mirrors a rule of the pure core (see the header of
  * core/features.ts, core/rfm-scores.ts, core/rfm-groups.ts); the parity tests hold them together.
  * Every value comes in as a parameter; the only generated SQL text is the nearest-centre expression, built
- * from the number of centres, never from data.
+ * from the number of centres, and the Shopify RFM CASE (shopify-rfm.sql.ts), built from the number of
+ * groups: never from data.
  */
 
 /** Conditions on `orders` shared by the feature statements: $1 shop, $2 as-of, $4 statuses, $5 window years. */
@@ -12,11 +14,15 @@ const ORDERS_IN_WINDOW = `
   shop_id = $1 AND customer_id IS NOT NULL AND cancelled_at IS NULL AND financial_status = ANY($4::text[])
   AND created_at > $2::timestamptz - make_interval(years => $5) AND created_at <= $2::timestamptz`;
 
+/** Orders of the trailing 12 months (core/vip-inputs.ts), the window of the VIP tiers' inputs. */
+const TRAILING_12M = `created_at > $2::timestamptz - interval '12 months'`;
+
 /**
  * Step 1 of the features: one aggregate pass over the shop's orders into a temporary table of the run's
  * transaction. Orders in the window with a returns-rate status feed the returns rate; the eligible ones
- * (status in $3) feed everything else. Parameters: $1 shop, $2 as-of, $3 eligible statuses,
- * $4 returns-rate statuses, $5 window years.
+ * (status in $3) feed everything else. The t12_ aggregates are the same over the trailing 12 months, the
+ * VIP tiers' inputs. Parameters: $1 shop, $2 as-of, $3 eligible statuses, $4 returns-rate statuses,
+ * $5 window years.
  */
 export const BUILD_RUN_ORDER_TOTALS = `
   CREATE TEMP TABLE run_order_totals ON COMMIT DROP AS
@@ -31,7 +37,12 @@ export const BUILD_RUN_ORDER_TOTALS = `
          sum(item_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS units,
          sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS full_price_units,
          coalesce(sum(total_price - total_refunded) FILTER (WHERE financial_status = ANY($3::text[])
-           AND created_at > $2::timestamptz - interval '12 months'), 0) AS trailing_12m_spend
+           AND ${TRAILING_12M}), 0) AS trailing_12m_spend,
+         sum(total_price) FILTER (WHERE ${TRAILING_12M}) AS t12_returns_price,
+         sum(total_refunded) FILTER (WHERE ${TRAILING_12M}) AS t12_returns_refunded,
+         sum(item_quantity) FILTER (WHERE financial_status = ANY($3::text[]) AND ${TRAILING_12M}) AS t12_units,
+         sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[]) AND ${TRAILING_12M})
+           AS t12_full_price_units
   FROM orders WHERE ${ORDERS_IN_WINDOW}
   GROUP BY customer_id`;
 
@@ -47,6 +58,8 @@ export const BUILD_RUN_CATEGORY_COUNTS = `
 /**
  * Step 3: features of every customer with an eligible order. $1 shop, $2 as-of.
  * Recency is whole days: floor of the elapsed seconds / 86 400, as the core's floor(ms / 86 400 000).
+ * vip_returns_rate and vip_full_price_share are the VIP inputs over the trailing 12 months, clamped to 0..1
+ * (core/vip-inputs.ts).
  */
 export const BUILD_RUN_FEATURES = `
   CREATE TEMP TABLE run_features ON COMMIT DROP AS
@@ -61,6 +74,10 @@ export const BUILD_RUN_FEATURES = `
          CASE WHEN t.units <= 0 THEN 0 ELSE round(t.full_price_units::numeric / t.units, 4) END AS full_price_share,
          coalesce(c.category_count, 0) AS category_count,
          t.trailing_12m_spend,
+         CASE WHEN coalesce(t.t12_returns_price, 0) = 0 THEN 0
+              ELSE least(1, greatest(0, round(t.t12_returns_refunded / t.t12_returns_price, 4))) END AS vip_returns_rate,
+         CASE WHEN coalesce(t.t12_units, 0) <= 0 THEN 0
+              ELSE least(1, greatest(0, round(t.t12_full_price_units::numeric / t.t12_units, 4))) END AS vip_full_price_share,
          cu.country,
          coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
          coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
@@ -108,25 +125,29 @@ export const SAMPLE_RUN_POINTS = `
   SELECT u_r, u_f, u_m FROM run_scores ORDER BY md5(customer_id), customer_id LIMIT $1`;
 
 /**
- * Writes every customer's membership with the group of the nearest centre. Parameters: $1 shop, $2 run,
- * then per centre i (0-based) $3+4i group, $4+4i uR, $5+4i uF, $6+4i uM.
+ * Writes every customer's membership with the group of the nearest centre, the Shopify RFM group of the
+ * scores and the VIP tier of `run_vip`. Parameters: $1 shop, $2 run, then per centre i (0-based) $3+4i group,
+ * $4+4i uR, $5+4i uF, $6+4i uM (a single centre: its group $3 only, as an unused parameter has no type), then
+ * the Shopify grid (shopifyRfmGroupParameters) right after the centres.
  */
 export function insertMembershipsSql(centres: number): string {
   return `
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
-    email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group, trailing_12m_spend, p_alive,
+    email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group, shopify_rfm_group,
+    vip_tier, vip_base_tier, vip_reason, trailing_12m_spend, p_alive,
     churn_risk, expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv,
     expected_next_order_at, expected_reorder_at)
   SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
-         (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)}, trailing_12m_spend,
+         (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)},
+         ${shopifyRfmGroupSql(3 + (centres === 1 ? 1 : 4 * centres))}, p.vip_tier, p.vip_base_tier, p.vip_reason, trailing_12m_spend,
          v.p_alive, 1 - v.p_alive, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
          v.predicted_clv, v.expected_next_order_at,
          -- The customer's own rhythm: last purchase day + the mean gap between purchase days, at 00:00 UTC.
          CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
   FROM run_features JOIN run_scores USING (customer_id) LEFT JOIN run_values v USING (customer_id)
-  LEFT JOIN run_value_summaries s USING (customer_id)`;
+  LEFT JOIN run_value_summaries s USING (customer_id) LEFT JOIN run_vip p USING (customer_id)`;
 }
 
 /**

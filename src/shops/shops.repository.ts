@@ -58,4 +58,29 @@ export class ShopsRepository {
     if (rows.length !== 1) throw new ShopNotFoundError(null, rows.map((shop) => shop.domain));
     return rows[0];
   }
+
+  /** The shop's stored settings (a JSON object, {} when none); each module validates its own keys. */
+  async settings(shopId: number): Promise<Record<string, unknown>> {
+    const rows = await this.db.query(`SELECT settings FROM shops WHERE id = $1`, [shopId]);
+    if (rows.length === 0) throw new Error(`No shop with id ${shopId}`);
+    return rows[0].settings ?? {};
+  }
+
+  /**
+   * Merges top-level keys into the stored settings in one statement (a key's value is replaced whole; a
+   * null value removes the key) and returns the result. Validation is the caller's: see
+   * segmentation/segmentation-settings.ts.
+   */
+  async updateSettings(shopId: number, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const removed = Object.keys(patch).filter((key) => patch[key] === null);
+    const kept = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null && value !== undefined));
+    const rows = await this.db.query(
+      // As a SELECT: TypeORM returns [rows, count] for a bare UPDATE.
+      `WITH updated AS (UPDATE shops SET settings = (settings || $2::jsonb) - $3::text[] WHERE id = $1 RETURNING settings)
+       SELECT settings FROM updated`,
+      [shopId, JSON.stringify(kept), removed],
+    );
+    if (rows.length === 0) throw new Error(`No shop with id ${shopId}`);
+    return rows[0].settings;
+  }
 }

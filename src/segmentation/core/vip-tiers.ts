@@ -137,10 +137,19 @@ const cents = (amount: number): number => Math.round(amount * 100);
 /** Exact to the 4 decimals inputs carry: 0.4001 shows as 40.01%, never as a rounded 40%. */
 const percent = (share: number): string => `${basisPoints(share) / 100}%`;
 
+/** Formatters by currency and digits: building one costs ~30 µs, a run formats two amounts per customer. */
+const formatters = new Map<string, Intl.NumberFormat>();
+
 function money(amount: number, currency: string): string {
   const digits = cents(amount) % 100 === 0 ? 0 : 2;
-  const format = { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits } as const;
-  return new Intl.NumberFormat('en-US', format).format(cents(amount) / 100);
+  const key = `${currency}:${digits}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    const format = { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits } as const;
+    formatter = new Intl.NumberFormat('en-US', format);
+    formatters.set(key, formatter);
+  }
+  return formatter.format(cents(amount) / 100);
 }
 
 /** The relative threshold for share bp over buyers' spends sorted ascending (rule in the header). */

@@ -1,0 +1,93 @@
+import { ELIGIBLE_FINANCIAL_STATUSES } from './core/eligibility';
+import {
+  vipTierFor,
+  VIP_TIER_KEYS,
+  type VipThresholds,
+  type VipTier,
+  type VipTierSettings,
+} from './core/vip-tiers';
+import type { SqlExecutor } from '../store/sql-executor';
+import type { VipTierSummary } from './run-summary';
+import {
+  BUILD_RUN_VIP_MARGINS,
+  CLOSE_VIP_INPUTS,
+  CREATE_RUN_VIP,
+  FETCH_VIP_INPUTS,
+  INSERT_RUN_VIP,
+  openVipInputsSql,
+  RELATIVE_VIP_THRESHOLDS,
+} from './vip-tiers.sql';
+
+/** Customers assigned and written per round trip; bounds the process's memory whatever the store's size. */
+const VIP_PAGE = 50_000;
+const LEVEL: Record<VipTier, number> = { silver: 1, gold: 2, platinum: 3 };
+const level = (tier: VipTier | null): number => (tier === null ? 0 : LEVEL[tier]);
+
+interface VipInputRow {
+  customer_id: string;
+  spend: number;
+  returns_rate: number;
+  full_price_share: number;
+  high_margin_share: number;
+}
+
+/**
+ * VIP tiers inside a segment run's transaction. The inputs come from SQL (the run's features, plus the
+ * high-margin share when the shop names categories), the thresholds from one window over the spends in SQL
+ * (or the shop's milestones), and every customer's tier and reason from the core's vipTierFor: the customers
+ * stream through it a page at a time from a cursor and land in the temporary table `run_vip`, which the
+ * memberships join. The rule exists once, in core/vip-tiers.ts.
+ */
+export class RunVipTiers {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async assign(shopId: number, asOf: Date, settings: VipTierSettings, currency: string): Promise<VipTierSummary> {
+    await this.db.query(CREATE_RUN_VIP);
+    const withMargins = settings.highMarginCategories.length > 0;
+    if (withMargins) {
+      await this.db.query(BUILD_RUN_VIP_MARGINS, [shopId, asOf, ELIGIBLE_FINANCIAL_STATUSES, settings.highMarginCategories]);
+    }
+    const thresholds = await this.thresholds(settings);
+    const tally = { buyers: 0, silver: 0, gold: 0, platinum: 0, raised: 0, lowered: 0 };
+    await this.db.query(openVipInputsSql(withMargins));
+    for (;;) {
+      const page: VipInputRow[] = await this.db.query(FETCH_VIP_INPUTS(VIP_PAGE));
+      if (page.length === 0) break;
+      const ids: string[] = [];
+      const tiers: (VipTier | null)[] = [];
+      const baseTiers: (VipTier | null)[] = [];
+      const reasons: string[] = [];
+      for (const row of page) {
+        const customer = {
+          customerId: row.customer_id,
+          trailing12mSpend: row.spend,
+          returnsRate: row.returns_rate,
+          fullPriceShare: row.full_price_share,
+          highMarginShare: row.high_margin_share,
+        };
+        const { tier, baseTier, reason } = vipTierFor(customer, thresholds, settings, { currency });
+        ids.push(row.customer_id);
+        tiers.push(tier);
+        baseTiers.push(baseTier);
+        reasons.push(reason);
+        if (row.spend > 0) tally.buyers += 1;
+        if (tier !== null) tally[tier] += 1;
+        if (level(tier) > level(baseTier)) tally.raised += 1;
+        if (level(tier) < level(baseTier)) tally.lowered += 1;
+      }
+      await this.db.query(INSERT_RUN_VIP, [ids, tiers, baseTiers, reasons]);
+    }
+    await this.db.query(CLOSE_VIP_INPUTS);
+    const { buyers, raised, lowered } = tally;
+    const counts = { silver: tally.silver, gold: tally.gold, platinum: tally.platinum };
+    return { mode: settings.mode, thresholds, counts, buyers, raised, lowered };
+  }
+
+  /** Stage 1 of core/vip-tiers.ts: the milestones as set, or the relative cut-offs from SQL. */
+  private async thresholds(settings: VipTierSettings): Promise<VipThresholds> {
+    if (settings.mode === 'absolute') return { ...settings.absolute };
+    const basisPoints = VIP_TIER_KEYS.map((tier) => Math.round(settings.relative[tier] * 10_000));
+    const [row] = await this.db.query(RELATIVE_VIP_THRESHOLDS, basisPoints);
+    return { silver: row.silver, gold: row.gold, platinum: row.platinum };
+  }
+}
