@@ -2,6 +2,7 @@ import { InitialSchema1764230400000 } from './1764230400000-InitialSchema';
 import { EmailPlaceholderIndex1764234000000 } from './1764234000000-EmailPlaceholderIndex';
 import { SegmentsBeyondRfm1764237600000 } from './1764237600000-SegmentsBeyondRfm';
 import { VipBaseTier1764244800000 } from './1764244800000-VipBaseTier';
+import { LeanRunTables1764248400000 } from './1764248400000-LeanRunTables';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   EmailPlaceholderIndex1764234000000,
   SegmentsBeyondRfm1764237600000,
   VipBaseTier1764244800000,
+  LeanRunTables1764248400000,
 ];

@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A customer whose group differs from the previous run; null from = entered, null to = left. */
+/*
+ * (shop_id, run_id, customer_id) identifies a row; the database enforces it by construction rather than with a
+ * unique index (see migrations/1764248400000-LeanRunTables.ts).
+ */
 @Entity('segment_changes')
 export class SegmentChange {
   @PrimaryColumn({ name: 'shop_id', type: 'integer' }) shopId!: number;

@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A customer's features, scores and group in one run. Written in bulk by SQL, read through this entity. */
+/*
+ * (shop_id, run_id, customer_id) identifies a row; the database enforces it by construction rather than with a
+ * unique index (see migrations/1764248400000-LeanRunTables.ts).
+ */
 @Entity('segment_memberships')
 export class SegmentMembership {
   @PrimaryColumn({ name: 'shop_id', type: 'integer' }) shopId!: number;
