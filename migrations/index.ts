@@ -3,6 +3,7 @@ import { EmailPlaceholderIndex1764234000000 } from './1764234000000-EmailPlaceho
 import { SegmentsBeyondRfm1764237600000 } from './1764237600000-SegmentsBeyondRfm';
 import { VipBaseTier1764244800000 } from './1764244800000-VipBaseTier';
 import { LeanRunTables1764248400000 } from './1764248400000-LeanRunTables';
+import { OrderLinesWithoutForeignKey1764252000000 } from './1764252000000-OrderLinesWithoutForeignKey';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SegmentsBeyondRfm1764237600000,
   VipBaseTier1764244800000,
   LeanRunTables1764248400000,
+  OrderLinesWithoutForeignKey1764252000000,
 ];

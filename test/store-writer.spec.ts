@@ -207,7 +207,7 @@ describe.each(testDatabaseTargets())('store writer on $name', (target) => {
         {
           order_id: 'o-1',
           customer_id: '701',
-          financial_status: 'paid',
+          financial_status: 'partially_refunded', // the merged order has 5.00 of refunds on 118.00
           subtotal: '120.00', // 60 + 8 + 12, then 25 + 15
           total_discounts: '2.00',
           total_price: '118.00',

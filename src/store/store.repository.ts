@@ -1,5 +1,5 @@
 import { summariseOrderLines } from '../segmentation/core/order-lines';
-import type { CheckoutRecord, CustomerRecord, OrderRecord } from './store-records';
+import type { CheckoutRecord, CustomerRecord, FinancialStatus, OrderRecord } from './store-records';
 import type { SqlExecutor } from './sql-executor';
 
 /**
@@ -270,8 +270,15 @@ const UPSERT_ORDERS = `
        total_price numeric, total_refunded numeric, discount_codes text[], shipping_country text,
        item_quantity int, full_price_quantity int, categories text[])
   ON CONFLICT (shop_id, order_id) DO UPDATE SET
-    name = EXCLUDED.name, customer_id = EXCLUDED.customer_id, created_at = EXCLUDED.created_at,
-    financial_status = EXCLUDED.financial_status, cancelled_at = EXCLUDED.cancelled_at, currency = EXCLUDED.currency,
+    name = EXCLUDED.name, customer_id = EXCLUDED.customer_id,
+    created_at = CASE WHEN orders.import_id = EXCLUDED.import_id THEN least(orders.created_at, EXCLUDED.created_at)
+      ELSE EXCLUDED.created_at END,
+    financial_status = CASE WHEN orders.import_id IS DISTINCT FROM EXCLUDED.import_id THEN EXCLUDED.financial_status
+      WHEN orders.total_refunded + EXCLUDED.total_refunded > 0 AND orders.total_price + EXCLUDED.total_price > 0
+        AND orders.total_refunded + EXCLUDED.total_refunded >= orders.total_price + EXCLUDED.total_price THEN 'refunded'
+      WHEN orders.total_refunded + EXCLUDED.total_refunded > 0 THEN 'partially_refunded'
+      ELSE orders.financial_status END,
+    cancelled_at = EXCLUDED.cancelled_at, currency = EXCLUDED.currency,
     subtotal = ${accumulate('subtotal')}, total_discounts = ${accumulate('total_discounts')},
     total_price = ${accumulate('total_price')}, total_refunded = ${accumulate('total_refunded')},
     item_quantity = ${accumulate('item_quantity')},
@@ -306,17 +313,32 @@ export function mergeOrdersById(orders: OrderRecord[]): OrderRecord[] {
       byId.set(order.orderId, order);
       continue;
     }
+    const totalPrice = addMoney(seen.totalPrice, order.totalPrice);
+    const totalRefunded = addMoney(seen.totalRefunded, order.totalRefunded);
     byId.set(order.orderId, {
-      ...order,
+      ...seen,
+      createdAt: order.createdAt < seen.createdAt ? order.createdAt : seen.createdAt,
+      financialStatus: mergedStatus(seen.financialStatus, totalPrice, totalRefunded),
       subtotal: addMoney(seen.subtotal, order.subtotal),
       totalDiscounts: addMoney(seen.totalDiscounts, order.totalDiscounts),
-      totalPrice: addMoney(seen.totalPrice, order.totalPrice),
-      totalRefunded: addMoney(seen.totalRefunded, order.totalRefunded),
+      totalPrice,
+      totalRefunded,
       discountCodes: [...new Set([...seen.discountCodes, ...order.discountCodes])].sort(),
       lines: [...seen.lines, ...order.lines],
     });
   }
   return [...byId.values()];
+}
+
+/**
+ * The status of an order assembled from several records of one import (a return row of a generic CSV is a
+ * record of its own): what the merged money says about refunds, else the first record's status. The SQL
+ * upsert applies the same rule when the records arrive in different batches.
+ */
+function mergedStatus(first: FinancialStatus, totalPrice: number, totalRefunded: number): FinancialStatus {
+  if (totalRefunded > 0 && totalPrice > 0 && totalRefunded >= totalPrice) return 'refunded';
+  if (totalRefunded > 0) return 'partially_refunded';
+  return first;
 }
 
 function addMoney(a: number, b: number): number {
