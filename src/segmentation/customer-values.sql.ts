@@ -28,10 +28,6 @@ export const BUILD_VALUE_SUMMARIES = `
   ) AS days
   GROUP BY customer_id`;
 
-/** A deterministic sample of summaries for the fit (by a hash of the customer id). $1 size. */
-export const SAMPLE_VALUE_SUMMARIES = `
-  SELECT customer_id, x, t_x, t, zbar FROM run_value_summaries ORDER BY md5(customer_id), customer_id LIMIT $1`;
-
 /** Every summary through a cursor of the run's transaction, fetched a page at a time for scoring. */
 export const OPEN_VALUE_SUMMARIES = `
   DECLARE run_value_summaries_cursor NO SCROLL CURSOR FOR SELECT customer_id, x, t_x, t, zbar FROM run_value_summaries`;

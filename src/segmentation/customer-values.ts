@@ -7,6 +7,7 @@ import {
 } from './core/clv';
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES } from './core/eligibility';
 import type { SqlExecutor } from '../store/sql-executor';
+import { deterministicSample } from './deterministic-sample';
 import {
   BUILD_VALUE_SUMMARIES,
   CREATE_RUN_VALUES,
@@ -14,7 +15,6 @@ import {
   CLOSE_VALUE_SUMMARIES,
   FETCH_VALUE_SUMMARIES,
   OPEN_VALUE_SUMMARIES,
-  SAMPLE_VALUE_SUMMARIES,
 } from './customer-values.sql';
 
 const MS_PER_DAY = 86_400_000;
@@ -47,9 +47,16 @@ export class CustomerValues {
     ]);
     // The memberships join these temporary tables; without statistics the planner guesses a handful of rows.
     await this.db.query(`ANALYZE run_value_summaries`);
+    const [{ summaries }] = await this.db.query(`SELECT count(*)::int AS summaries FROM run_value_summaries`);
     let model: ClvModel;
     try {
-      const sample: SummaryRow[] = await this.db.query(SAMPLE_VALUE_SUMMARIES, [VALUE_FIT_SAMPLE]);
+      const sample = await deterministicSample<SummaryRow>(
+        this.db,
+        'run_value_summaries',
+        'customer_id, x, t_x, t, zbar',
+        VALUE_FIT_SAMPLE,
+        summaries,
+      );
       model = fitClvModel(toColumns(sample), {
         calibrationEnd: asOf,
         daysPerUnit: DAYS_PER_UNIT,

@@ -133,22 +133,20 @@ export class SavedSegmentsRepository {
       // segment_id is an integer from our own table, never user text.
       memberships.push(`CASE WHEN ${compiled.sql} THEN ${Number(segment.segmentId)} END`);
     }
-    await this.db.query(
-      `INSERT INTO saved_segment_members (shop_id, run_id, customer_id, segment_ids)
-       SELECT $1, $2, customer_id, segment_ids
-       FROM (SELECT a.customer_id, array_remove(ARRAY[${memberships.join(', ')}], NULL) AS segment_ids
-             FROM (${segmentAttributesSql({ trend })}) AS a) AS m
-       WHERE cardinality(segment_ids) > 0`,
+    const counts: { segment_id: number; customers: number }[] = await this.db.query(
+      `WITH written AS (
+         INSERT INTO saved_segment_members (shop_id, run_id, customer_id, segment_ids)
+         SELECT $1, $2, customer_id, segment_ids
+         FROM (SELECT a.customer_id, array_remove(ARRAY[${memberships.join(', ')}], NULL) AS segment_ids
+               FROM (${segmentAttributesSql({ trend })}) AS a) AS m
+         WHERE cardinality(segment_ids) > 0
+         RETURNING segment_ids)
+       SELECT segment_id, count(*)::int AS customers FROM written, unnest(segment_ids) AS segment_id
+       GROUP BY segment_id`,
       parameters,
     );
-    const counts = await this.db.query(
-      `SELECT s.key, count(m.customer_id)::int AS customers FROM saved_segments s
-       LEFT JOIN (SELECT customer_id, unnest(segment_ids) AS segment_id FROM saved_segment_members
-                  WHERE shop_id = $1 AND run_id = $2) AS m ON m.segment_id = s.segment_id
-       WHERE s.shop_id = $1 GROUP BY s.key`,
-      [shopId, runId],
-    );
-    return Object.fromEntries(counts.map((row: { key: string; customers: number }) => [row.key, row.customers]));
+    const members = new Map(counts.map((row) => [row.segment_id, row.customers]));
+    return Object.fromEntries(segments.map((segment) => [segment.key, members.get(segment.segmentId) ?? 0]));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { RfmGroupModel, RfmPoint } from './core/rfm-groups';
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FINANCIAL_STATUSES } from './core/eligibility';
 import type { SqlExecutor } from '../store/sql-executor';
+import { deterministicSample } from './deterministic-sample';
 import {
   BUILD_RUN_CATEGORY_COUNTS,
   BUILD_RUN_FEATURES,
@@ -9,7 +10,6 @@ import {
   GROUP_STATS,
   INSERT_CHANGES,
   MOVERS,
-  SAMPLE_RUN_POINTS,
   SCORE_HEATMAP,
   insertMembershipsSql,
 } from './segment-run.sql';
@@ -123,8 +123,15 @@ export class SegmentRunRepository {
     return row.n;
   }
 
-  async samplePoints(sampleSize: number): Promise<RfmPoint[]> {
-    const rows: { u_r: number; u_f: number; u_m: number }[] = await this.db.query(SAMPLE_RUN_POINTS, [sampleSize]);
+  /** The points K-means is fitted on: everyone in a small store, else a deterministic sample. */
+  async samplePoints(sampleSize: number, customers: number): Promise<RfmPoint[]> {
+    const rows = await deterministicSample<{ u_r: number; u_f: number; u_m: number }>(
+      this.db,
+      'run_scores',
+      'u_r, u_f, u_m',
+      sampleSize,
+      customers,
+    );
     return rows.map((row) => [row.u_r, row.u_f, row.u_m]);
   }
 

@@ -67,7 +67,7 @@ export class SegmentRunService {
         const customers = await runs.buildFeatures(shop.id, asOf);
         if (customers === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
         options.onStep?.('clustering');
-        const model = fitRfmGroups(await runs.samplePoints(sampleSize), { seed, restarts: 5 });
+        const model = fitRfmGroups(await runs.samplePoints(sampleSize, customers), { seed, restarts: 5 });
         options.onStep?.('values');
         const values = await new CustomerValues(manager).predict(shop.id, asOf);
         const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);

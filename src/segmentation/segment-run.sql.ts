@@ -118,13 +118,6 @@ export const BUILD_RUN_SCORES = `
   JOIN by_monetary m USING (customer_id)`;
 
 /**
- * The points K-means is fitted on: everyone in a small store, else a deterministic sample (by a hash of
- * the customer id, so the same customers are drawn every time for the same data). $1 sample size.
- */
-export const SAMPLE_RUN_POINTS = `
-  SELECT u_r, u_f, u_m FROM run_scores ORDER BY md5(customer_id), customer_id LIMIT $1`;
-
-/**
  * Writes every customer's membership with the group of the nearest centre, the Shopify RFM group of the
  * scores and the VIP tier of `run_vip`. Parameters: $1 shop, $2 run, then per centre i (0-based) $3+4i group,
  * $4+4i uR, $5+4i uF, $6+4i uM (a single centre: its group $3 only, as an unused parameter has no type), then
