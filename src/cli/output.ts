@@ -30,6 +30,12 @@ export function parseSeed(value: string): number {
   return n;
 }
 
+/** --scheme kmeans|shopify: which grouping a command prints. */
+export function parseScheme(value: string): 'kmeans' | 'shopify' {
+  if (value !== 'kmeans' && value !== 'shopify') throw new Error(`--scheme must be kmeans or shopify, got '${value}'`);
+  return value;
+}
+
 /** --as-of 2026-11-27 or a full ISO date-time. */
 export function parseAsOf(value: string): Date {
   const date = new Date(value);

@@ -3,7 +3,8 @@ import { formatRunTable } from '../reporting/terminal-table';
 import { SegmentRunService } from '../segmentation/segment-run.service';
 import { withApplication } from './application';
 import { createRunProgress } from './run-progress';
-import { parseAsOf, parseSeed, printJson } from './output';
+import { parseAsOf, parseScheme, parseSeed, printJson } from './output';
+import { formatShopifyGroupsTable } from '../reporting/shopify-groups';
 
 export function segmentCommand(): Command {
   return new Command('segment')
@@ -12,7 +13,8 @@ export function segmentCommand(): Command {
     .option('--as-of <date>', 'moment recency is measured from (default: now)', parseAsOf)
     .option('--seed <n>', 'K-means seed (default: SEGMENT_SYNC_CLUSTER_SEED or 42)', parseSeed)
     .option('--json', 'print the run summary as JSON')
-    .action(async (options: { shop?: string; asOf?: Date; seed?: number; json?: boolean }) => {
+    .option('--scheme <scheme>', "groups to print: kmeans (the six K-means groups) or shopify (Shopify's RFM groups)", parseScheme)
+    .action(async (options: { shop?: string; asOf?: Date; seed?: number; json?: boolean; scheme?: 'kmeans' | 'shopify' }) => {
       await withApplication(async (app) => {
         const progress = createRunProgress();
         const summary = await app.get(SegmentRunService).runShop(options.shop ?? null, {
@@ -22,7 +24,12 @@ export function segmentCommand(): Command {
         });
         progress.done(summary.customers);
         if (options.json) return printJson(summary);
-        process.stdout.write(formatRunTable(summary, { color: process.stdout.isTTY }) + '\n');
+        const scheme = options.scheme ?? summary.rfmScheme ?? 'kmeans';
+        process.stdout.write(
+          (scheme === 'shopify'
+            ? formatShopifyGroupsTable(summary)
+            : formatRunTable(summary, { color: process.stdout.isTTY })) + '\n',
+        );
       });
     });
 }

@@ -16,6 +16,7 @@ import {
 } from './format';
 import { HistoryRun, groupColor, groupSizeChart, historyChart, revenueShareChart, scoreHeatmap } from './html-charts';
 import { GroupSummary, RunSummary, TransitionCount, movedBetweenGroups } from '../segmentation/run-summary';
+import { shopifyGroupsSection } from './shopify-groups';
 
 export type { HistoryRun } from './html-charts';
 
@@ -95,6 +96,7 @@ export function renderHtmlReport(summary: RunSummary, history: HistoryRun[] = []
     `</section></div>`,
     `<section class="card" aria-labelledby="h-trans"><h2 id="h-trans">Since the previous run</h2>${transitions(s)}</section>`,
     `<section class="card" aria-labelledby="h-table"><h2 id="h-table">Groups</h2>${groupTable(s)}</section>`,
+    shopifyGroupsSection(s),
     `<section class="card" aria-labelledby="h-params"><h2 id="h-params">Run parameters</h2>${parameters(s.parameters)}</section>`,
     `<footer>Run id ${esc(s.runId)} \u00b7 started ${esc(formatDateTime(s.startedAt))} \u00b7 finished ${esc(formatDateTime(s.finishedAt))} \u00b7 currency ${esc(s.currency)}</footer>`,
   ].join('\n');

@@ -38,6 +38,7 @@ export function segmentAttributesSql(options: { trend: boolean }): string {
          c.sms_consent AS sms_subscription_status,
          m.rfm_group, m.rfm_score, m.vip_tier, m.predicted_clv, m.churn_risk, m.discount_share, m.full_price_share,
          m.returns_rate,
+         m.expected_next_order_at AS expected_next_order_date,
          m.expected_reorder_at AS expected_reorder_date,
          o.latest AS abandoned_checkout_date,
          coalesce(o.categories, '{}') AS abandoned_checkout_categories,

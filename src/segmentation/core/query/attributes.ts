@@ -52,6 +52,7 @@ export const SEGMENT_ATTRIBUTE_NAMES = [
   'vip_tier',
   'predicted_clv',
   'churn_risk',
+  'expected_next_order_date',
   'discount_share',
   'full_price_share',
   'returns_rate',
@@ -159,6 +160,7 @@ export const SEGMENT_ATTRIBUTES: Readonly<Record<SegmentAttributeName, Attribute
     max: MONEY_LIMIT,
   },
   churn_risk: { name: 'churn_risk', kind: 'number', description: 'a probability', min: 0, max: 1 },
+  expected_next_order_date: { name: 'expected_next_order_date', kind: 'date', description: 'a date' },
   discount_share: share('discount_share'),
   full_price_share: share('full_price_share'),
   returns_rate: share('returns_rate', 'a rate from 0 to 1'),
@@ -213,6 +215,7 @@ export interface SegmentQueryCustomer {
   readonly vip_tier?: string | null;
   readonly predicted_clv?: number | null;
   readonly churn_risk?: number | null;
+  readonly expected_next_order_date?: Date | null;
   readonly discount_share?: number | null;
   readonly full_price_share?: number | null;
   readonly returns_rate?: number | null;
