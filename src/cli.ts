@@ -6,6 +6,7 @@ import { reportCommand } from './cli/report.command';
 import { segmentCommand } from './cli/segment.command';
 import { segmentsCommand } from './cli/segments.command';
 import { serveCommand } from './cli/serve.command';
+import { settingsCommand } from './cli/settings.command';
 
 /** `segment-sync <command>`: each command parses its options, calls one service and formats the result. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     segmentCommand(),
     segmentsCommand(),
     reportCommand(),
+    settingsCommand(),
     clvCommand(),
     serveCommand(),
   ];

@@ -5,6 +5,7 @@ import { InvalidRunRequestError } from './segmentation/run-request';
 import { NoFinishedRunError } from './segmentation/segment-reports.service';
 import { InvalidSegmentError, SegmentNotFoundError } from './segmentation/saved-segments.service';
 import { SegmentQueryError } from './segmentation/core/query';
+import { InvalidShopSettingsError } from './segmentation/segmentation-settings';
 
 function statusOf(error: unknown): number {
   if (error instanceof ShopNotFoundError || error instanceof NoFinishedRunError || error instanceof SegmentNotFoundError) {
@@ -13,6 +14,7 @@ function statusOf(error: unknown): number {
   if (
     error instanceof InvalidRunRequestError ||
     error instanceof InvalidSegmentError ||
+    error instanceof InvalidShopSettingsError ||
     error instanceof SegmentQueryError
   ) {
     return 400;

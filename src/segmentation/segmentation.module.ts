@@ -9,16 +9,23 @@ import { SegmentRunService } from './segment-run.service';
 import { SegmentRunsController } from './segment-runs.controller';
 import { SavedSegmentsService } from './saved-segments.service';
 import { SegmentsController } from './segments.controller';
+import { SettingsController } from './settings.controller';
+import { ShopSettingsService } from './shop-settings.service';
 
 @Module({
   imports: [ShopsModule],
-  controllers: [SegmentRunsController, SegmentsController],
+  controllers: [SegmentRunsController, SegmentsController, SettingsController],
   providers: [
     {
       provide: SegmentRunService,
       inject: [DataSource, ShopsRepository, APP_CONFIG],
       useFactory: (db: DataSource, shops: ShopsRepository, config: AppConfig) =>
         new SegmentRunService(db, shops, config.clusterSeed),
+    },
+    {
+      provide: ShopSettingsService,
+      inject: [ShopsRepository],
+      useFactory: (shops: ShopsRepository) => new ShopSettingsService(shops),
     },
     {
       provide: SavedSegmentsService,
