@@ -133,7 +133,7 @@ describe('the sample store: demo, segment, report', () => {
     // The run's steps as progress lines (at most one per step), then a final line with the count.
     const runLines = lines.filter((line) => line.startsWith('segment run'));
     expect(runLines.length).toBeLessThanOrEqual(8);
-    expect(runLines.pop()).toMatch(new RegExp(`^segment run: ${demoB.customers.toLocaleString("en-US")} customers segmented, 5 steps in `));
+    expect(runLines.pop()).toMatch(new RegExp(`^segment run: ${demoB.customers.toLocaleString("en-US")} customers segmented, 7 steps in `));
   });
 
   it('demo writes a self-contained HTML report of run #1, with no http(s) reference', () => {
