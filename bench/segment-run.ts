@@ -3,10 +3,11 @@
  * real PostgreSQL, then time full segmentation runs: features in SQL, scores, clustering, memberships
  * persisted, diff against the previous run. Generation, import and the run are timed separately.
  *
- *   npm run bench:segment -- --customers 1000000 [--runs 3] [--database-url postgres://...] [--keep]
+ *   npm run bench:segment -- --customers 1000000 [--runs 3] [--database-url postgres://...] [--keep] [--reuse]
  *
  * The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
- * database is created on that server for the run and dropped afterwards unless --keep.
+ * database is created on that server for the run and dropped afterwards unless --keep. --reuse times runs
+ * on the store a previous --keep left (generation and import are then not timed and print as null).
  * The last line of output is one JSON object with the figures (run_seconds is the median of the runs).
  */
 import 'reflect-metadata';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'database-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
   },
 });
@@ -40,8 +42,10 @@ const rssSampler = setInterval(() => {
 
 async function main(): Promise<void> {
   const name = `segment_sync_bench_${customers}`;
-  await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  if (!values.reuse) {
+    await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin(serverUrl, `CREATE DATABASE ${name}`);
+  }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await Database.open({ databaseUrl: url.toString(), dataDir: '.' });
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     let written = 0;
     const generator = generateSampleStore({ customers, seed: Number(values.seed), asOf });
     for (;;) {
+      if (values.reuse) break;
       const t0 = performance.now();
       const next = generator.next();
       generateMs += performance.now() - t0;
@@ -72,8 +77,10 @@ async function main(): Promise<void> {
       written += batch.customers.length;
       if (written % 100_000 === 0) log(`imported ${written.toLocaleString('en-US')} customers, ${orders.toLocaleString('en-US')} orders`);
     }
-    log(`generation ${(generateMs / 1000).toFixed(1)} s, import ${(importMs / 1000).toFixed(1)} s`);
-    await dataSource.query('VACUUM ANALYZE');
+    if (!values.reuse) {
+      log(`generation ${(generateMs / 1000).toFixed(1)} s, import ${(importMs / 1000).toFixed(1)} s`);
+      await dataSource.query('VACUUM ANALYZE');
+    }
 
     const service = new SegmentRunService(dataSource, shops);
     const seconds: number[] = [];
@@ -103,14 +110,14 @@ async function main(): Promise<void> {
       orders: orderCount,
       run_seconds: round(median(seconds)),
       run_seconds_all: seconds.map(round),
-      generate_seconds: round(generateMs / 1000),
-      import_seconds: round(importMs / 1000),
+      generate_seconds: values.reuse ? null : round(generateMs / 1000),
+      import_seconds: values.reuse ? null : round(importMs / 1000),
       peak_rss_mb: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1048576),
     };
     process.stdout.write(JSON.stringify(result) + '\n');
   } finally {
     await database.close();
-    if (!values.keep) await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!values.keep && !values.reuse) await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
