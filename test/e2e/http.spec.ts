@@ -151,6 +151,47 @@ describe('segment-sync serve on the sample store', () => {
     expect(latest.body.runNumber).toBe(2);
   });
 
+  it('custom segments: preview a query in SQL, save it, list it, remove it; a bad query is a 400 with its position', async () => {
+    const json = (method: string, body: unknown) => ({
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const query = "amount_spent > 200 AND customer_countries CONTAINS 'US'";
+    const preview = await getJson(`/shops/${SHOP}/segments/preview`, json('POST', { query, sample: 3 }));
+    expect(preview.status).toBe(200);
+    expect(preview.body.customers).toBeGreaterThan(0);
+    expect(preview.body.sample).toHaveLength(3);
+    for (const customer of preview.body.sample) expect(customer.amountSpent).toBeGreaterThan(200);
+
+    const saved = await getJson(`/shops/${SHOP}/segments/us_regulars`, json('PUT', { query, name: 'US regulars' }));
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ key: 'us_regulars', name: 'US regulars', query, source: 'custom' });
+    const listed = await getJson(`/shops/${SHOP}/segments`);
+    expect(listed.body.map((s: { key: string }) => s.key)).toContain('us_regulars');
+
+    const bad = await getJson(`/shops/${SHOP}/segments/preview`, json('POST', { query: 'amount_spent > AND' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ message: "at 15: expected a value after '>' but found 'AND'", position: 15, token: 'AND' });
+
+    const removed = await fetch(`${base}/shops/${SHOP}/segments/us_regulars`, { method: 'DELETE' });
+    expect(removed.status).toBe(204);
+    const gone = await fetch(`${base}/shops/${SHOP}/segments/us_regulars`, { method: 'DELETE' });
+    expect(gone.status).toBe(404);
+  });
+
+  it('settings: GET shows the defaults, PUT changes them, an invalid value is a 400 naming the field', async () => {
+    const shown = await getJson(`/shops/${SHOP}/settings`);
+    expect(shown.body).toMatchObject({ rfmScheme: 'kmeans', vip: { mode: 'relative' } });
+    const put = (body: unknown) =>
+      getJson(`/shops/${SHOP}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put({ rfmScheme: 'shopify' })).body.rfmScheme).toBe('shopify');
+    const bad = await put({ rfmScheme: 'rainbow' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^Invalid shop setting rfmScheme: /);
+    expect((await put({ rfmScheme: null })).body.rfmScheme).toBe('kmeans');
+  });
+
   it('while the service runs, a command on the same data folder is refused and names the service', async () => {
     const result = await runCli(['segment'], { dataDir });
     expect(result.code).not.toBe(0);
