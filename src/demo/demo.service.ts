@@ -40,6 +40,7 @@ export class DemoService {
     const shop = await this.shops.ensure(details.domain, details);
     const started = Date.now();
     const counts = await this.writeSampleStore(shop.id, options);
+    await new StoreRepository(this.dataSource).refreshStatistics();
     const writeSeconds = (Date.now() - started) / 1000;
     const summary = await this.segmentRuns.run(shop, {
       asOf: options.asOf,

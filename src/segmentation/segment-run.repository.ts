@@ -145,6 +145,9 @@ export class SegmentRunRepository {
       ...centres,
       ...shopifyRfmGroupParameters(),
     ]);
+    // The diff, the summary and the saved segments join what was just written; the embedded database has no
+    // autovacuum to give the planner its size.
+    await this.db.query(`ANALYZE segment_memberships`);
   }
 
   async insertChanges(shopId: number, runId: number, previousRunId: number | null): Promise<void> {

@@ -80,6 +80,7 @@ export class StoreImportService {
         options.onProgress?.(bytesRead, totalBytes, stats);
       }
     });
+    await new StoreRepository(this.dataSource).refreshStatistics();
     return {
       file: path,
       kind,

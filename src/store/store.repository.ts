@@ -140,6 +140,15 @@ export class StoreRepository {
     );
   }
 
+  /**
+   * Refreshes the planner's statistics after a large write. The embedded database has no autovacuum, and
+   * without statistics PostgreSQL plans joins over these tables as if they held a handful of rows (a segment
+   * run over 20,000 fresh customers took 50 s instead of 2).
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.db.query(`ANALYZE customers, orders, order_lines, checkouts, product_launches`);
+  }
+
   async upsertCheckouts(shopId: number, checkouts: CheckoutRecord[]): Promise<void> {
     if (checkouts.length === 0) return;
     const rows = dedupeLast(checkouts, (checkout) => checkout.checkoutId).map((checkout) => ({
