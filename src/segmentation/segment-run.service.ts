@@ -41,6 +41,8 @@ export class SegmentRunService {
     private readonly dataSource: DataSource,
     private readonly shops: ShopsRepository,
     private readonly defaultSeed = 42,
+    /** Analyze what a run writes before reading it back: for the embedded database, which has no autovacuum. */
+    private readonly refreshStatistics = false,
   ) {}
 
   /** Runs the named shop, or the only shop of the database when none is named. */
@@ -72,7 +74,7 @@ export class SegmentRunService {
         const values = await new CustomerValues(manager).predict(shop.id, asOf);
         const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
         options.onStep?.('memberships');
-        await runs.insertMemberships(shop.id, run.id, model);
+        await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
         options.onStep?.('diff');
         await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
         options.onStep?.('segments');

@@ -20,7 +20,7 @@ import { ShopSettingsService } from './shop-settings.service';
       provide: SegmentRunService,
       inject: [DataSource, ShopsRepository, APP_CONFIG],
       useFactory: (db: DataSource, shops: ShopsRepository, config: AppConfig) =>
-        new SegmentRunService(db, shops, config.clusterSeed),
+        new SegmentRunService(db, shops, config.clusterSeed, config.databaseUrl === null),
     },
     {
       provide: ShopSettingsService,
