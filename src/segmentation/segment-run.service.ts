@@ -111,7 +111,10 @@ export class SegmentRunService {
     model: RfmGroupModel,
     started: number,
   ): Promise<RunSummary> {
-    const stats = await runs.groupStats(shop.id, run.id);
+    // In the canonical group order: sums of floats depend on their order, and the figures must not depend on
+    // the order rows come back from the database.
+    const order = RFM_GROUPS.map(({ key }) => key as string);
+    const stats = (await runs.groupStats(shop.id, run.id)).sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
     const movers = await runs.movers(shop.id, run.id);
     const customers = sum(stats, (row) => row.customers);
     const revenue = sum(stats, (row) => row.revenue);
@@ -165,7 +168,10 @@ export class SegmentRunService {
 }
 
 /** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
-function describeShopifyGroups(stats: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
+function describeShopifyGroups(rows: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
+  // Summed in the canonical order, whatever order the database returned (float sums depend on it).
+  const order = SHOPIFY_RFM_GROUPS.map(({ key }) => key as string);
+  const stats = [...rows].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
   const customers = sum(stats, (row) => row.customers);
   const revenue = sum(stats, (row) => row.revenue);
   const byGroup = new Map(stats.map((row) => [row.group, row]));
