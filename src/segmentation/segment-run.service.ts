@@ -111,10 +111,7 @@ export class SegmentRunService {
     model: RfmGroupModel,
     started: number,
   ): Promise<RunSummary> {
-    // In the canonical group order: sums of floats depend on their order, and the figures must not depend on
-    // the order rows come back from the database.
-    const order = RFM_GROUPS.map(({ key }) => key as string);
-    const stats = (await runs.groupStats(shop.id, run.id)).sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
+    const stats = inCanonicalOrder(await runs.groupStats(shop.id, run.id), RFM_GROUPS);
     const movers = await runs.movers(shop.id, run.id);
     const customers = sum(stats, (row) => row.customers);
     const revenue = sum(stats, (row) => row.revenue);
@@ -169,9 +166,7 @@ export class SegmentRunService {
 
 /** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
 function describeShopifyGroups(rows: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
-  // Summed in the canonical order, whatever order the database returned (float sums depend on it).
-  const order = SHOPIFY_RFM_GROUPS.map(({ key }) => key as string);
-  const stats = [...rows].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
+  const stats = inCanonicalOrder(rows, SHOPIFY_RFM_GROUPS);
   const customers = sum(stats, (row) => row.customers);
   const revenue = sum(stats, (row) => row.revenue);
   const byGroup = new Map(stats.map((row) => [row.group, row]));
@@ -199,6 +194,15 @@ function describeValues(values: CustomerValueOutcome): RunSummary['customerValue
     bgNbd: { ...bgNbd.parameters, logLikelihood: bgNbd.logLikelihood },
     gammaGamma: { ...gammaGamma.parameters },
   };
+}
+
+/**
+ * Rows in the scheme's own group order. Float sums depend on the order of their terms, and the figures must
+ * not depend on the order rows come back from the database (embedded and server runs agree to the bit).
+ */
+function inCanonicalOrder<T extends { group: string }>(rows: T[], groups: readonly { key: string }[]): T[] {
+  const order = groups.map(({ key }) => key);
+  return [...rows].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
 }
 
 function sum<T>(items: T[], value: (item: T) => number): number {

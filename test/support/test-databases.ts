@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Database } from '../../src/database/database';
+import { Database, type DatabaseOptions } from '../../src/database/database';
 
 /**
  * The databases integration tests run against: the embedded PGlite always, and a real PostgreSQL when
@@ -31,7 +31,11 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
 
 async function openPglite(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'segment-sync-test-'));
-  const options = { databaseUrl: null, dataDir };
+  return openReopenable({ databaseUrl: null, dataDir }, async () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+/** Opens the database; reopen() closes and opens it again (a restart); dispose() closes it, then cleans up. */
+async function openReopenable(options: DatabaseOptions, cleanUp: () => Promise<void>): Promise<TestDatabase> {
   let database = await Database.open(options);
   return {
     database,
@@ -42,7 +46,7 @@ async function openPglite(): Promise<TestDatabase> {
     },
     dispose: async () => {
       await database.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }
@@ -61,20 +65,7 @@ export async function createServerDatabase(serverUrl: string): Promise<{ url: st
 
 async function openPostgres(serverUrl: string): Promise<TestDatabase> {
   const server = await createServerDatabase(serverUrl);
-  const options = { databaseUrl: server.url, dataDir: tmpdir() };
-  let database = await Database.open(options);
-  return {
-    database,
-    reopen: async () => {
-      await database.close();
-      database = await Database.open(options);
-      return database;
-    },
-    dispose: async () => {
-      await database.close();
-      await server.drop();
-    },
-  };
+  return openReopenable({ databaseUrl: server.url, dataDir: tmpdir() }, server.drop);
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
