@@ -4,6 +4,7 @@ import { SegmentsBeyondRfm1764237600000 } from './1764237600000-SegmentsBeyondRf
 import { VipBaseTier1764244800000 } from './1764244800000-VipBaseTier';
 import { LeanRunTables1764248400000 } from './1764248400000-LeanRunTables';
 import { OrderLinesWithoutForeignKey1764252000000 } from './1764252000000-OrderLinesWithoutForeignKey';
+import { ShopCredentials1764255600000 } from './1764255600000-ShopCredentials';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   VipBaseTier1764244800000,
   LeanRunTables1764248400000,
   OrderLinesWithoutForeignKey1764252000000,
+  ShopCredentials1764255600000,
 ];

@@ -17,12 +17,37 @@ export interface AppConfig {
   /** Seed of the K-means clustering: same data and seed, same groups. */
   clusterSeed: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /**
+   * The 32-byte key that seals vendor credentials at rest (AES-256-GCM), as 64 hex characters or base64.
+   * Optional until a credential is stored: a shop with sealed credentials and no key, or the wrong key,
+   * stops the service at start.
+   */
+  secretKey: Buffer | null;
+  shopify: {
+    /** Where the Admin API is reached: null means each shop's own https://{shop}/admin; tests point it at a fake. */
+    apiBaseUrl: string | null;
+    /** The public app's client id and secret (OAuth install, webhook signatures). */
+    apiKey: string | null;
+    apiSecret: string | null;
+    /** This service's public address, for the OAuth callback and webhook deliveries. */
+    appUrl: string | null;
+  };
+  klaviyo: {
+    /** Where Klaviyo's API is reached (default https://a.klaviyo.com); tests point it at a fake. */
+    apiBaseUrl: string;
+  };
 }
 
 const postgresUrl = z
   .string()
   .trim()
   .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), 'must be a postgres:// or postgresql:// URL');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^\s]+$/.test(value), 'must be an http:// or https:// URL')
+  .transform((value) => value.replace(/\/+$/, ''));
 
 const schema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -31,7 +56,25 @@ const schema = z.object({
   HOST: z.string().trim().min(1).optional(),
   SEGMENT_SYNC_CLUSTER_SEED: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).optional(),
+  SEGMENT_SYNC_SECRET_KEY: z
+    .string()
+    .trim()
+    .refine((value) => decodeKey(value) !== null, 'must be 32 bytes, as 64 hex characters or base64')
+    .optional(),
+  SHOPIFY_API_BASE_URL: httpUrl.optional(),
+  SHOPIFY_API_KEY: z.string().trim().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().trim().min(1).optional(),
+  SHOPIFY_APP_URL: httpUrl.optional(),
+  KLAVIYO_API_BASE_URL: httpUrl.optional(),
 });
+
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SEGMENT_SYNC_SECRET_KEY', 'SHOPIFY_API_SECRET']);
+
+/** A 32-byte key from 64 hex characters or base64, or null when it is neither. */
+export function decodeKey(value: string): Buffer | null {
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  return key.length === 32 ? key : null;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; reason: string }[]) {
@@ -65,6 +108,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: values.HOST ?? '127.0.0.1',
     clusterSeed: values.SEGMENT_SYNC_CLUSTER_SEED ?? 42,
     logLevel: values.LOG_LEVEL ?? 'log',
+    secretKey: values.SEGMENT_SYNC_SECRET_KEY ? decodeKey(values.SEGMENT_SYNC_SECRET_KEY) : null,
+    shopify: {
+      apiBaseUrl: values.SHOPIFY_API_BASE_URL ?? null,
+      apiKey: values.SHOPIFY_API_KEY ?? null,
+      apiSecret: values.SHOPIFY_API_SECRET ?? null,
+      appUrl: values.SHOPIFY_APP_URL ?? null,
+    },
+    klaviyo: { apiBaseUrl: values.KLAVIYO_API_BASE_URL ?? 'https://a.klaviyo.com' },
   };
 }
 
@@ -75,7 +126,7 @@ export function logLevels(level: AppConfig['logLevel']): AppConfig['logLevel'][]
 }
 
 function describeIssue(issue: z.core.$ZodIssue, value: string | undefined): string {
-  // Never echo DATABASE_URL back: it may hold a password.
-  const shown = issue.path[0] === 'DATABASE_URL' || value === undefined ? '' : ` (got '${value}')`;
+  // Never echo a secret back (DATABASE_URL may hold a password).
+  const shown = SECRET_VARIABLES.has(String(issue.path[0])) || value === undefined ? '' : ` (got '${value}')`;
   return `${issue.message}${shown}`;
 }
