@@ -1,0 +1,111 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The Klaviyo destination's durable state, per shop:
+ * - klaviyo_lists: one row per synced segment and its Klaviyo list. The row is written (status 'creating')
+ *   before the list is created, so a crash or a lost response leaves a trace that makes the next attempt
+ *   look the list up by name before creating again; created_on counts creations against the daily cap.
+ * - klaviyo_profiles: the sync ledger, what each customer's profile was last sent and Klaviyo confirmed:
+ *   the hash of its properties, the lists it is in (segment keys), its Klaviyo profile id when known. The
+ *   next sync's diff is SQL between the run and this table; no reads from Klaviyo.
+ * - klaviyo_syncs: each sync, its run, state and figures; events_cursor marks the events already accepted.
+ * - klaviyo_import_jobs: bulk import jobs sent and not yet applied to the ledger, with the profiles each
+ *   carries, so a restarted sync polls them instead of sending them again.
+ * - klaviyo_import_errors: Klaviyo's per-profile import errors.
+ * - klaviyo_sync_plan: the current sync's diff, materialised once and read in batches.
+ */
+export class KlaviyoSync1764320000000 implements MigrationInterface {
+  name = 'KlaviyoSync1764320000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE klaviyo_lists (
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        segment_key text NOT NULL,
+        list_name text NOT NULL,
+        list_id text,
+        status text NOT NULL,
+        created_on date,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (shop_id, segment_key)
+      )`);
+    await db.query(`
+      CREATE TABLE klaviyo_profiles (
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        customer_id text NOT NULL,
+        profile_id text,
+        properties_hash text,
+        lists text[] NOT NULL DEFAULT '{}',
+        last_segment_change timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (shop_id, customer_id)
+      )`);
+    await db.query(`
+      CREATE TABLE klaviyo_syncs (
+        id bigserial PRIMARY KEY,
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        run_id bigint NOT NULL,
+        run_number integer NOT NULL,
+        status text NOT NULL,
+        baseline boolean NOT NULL,
+        events_cursor text,
+        figures jsonb NOT NULL DEFAULT '{}',
+        error text,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      )`);
+    await db.query(`CREATE INDEX klaviyo_syncs_shop ON klaviyo_syncs (shop_id, status, run_number)`);
+    await db.query(`
+      CREATE TABLE klaviyo_import_jobs (
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        job_id text NOT NULL,
+        sync_id bigint NOT NULL,
+        list_keys text[] NOT NULL,
+        customer_ids text[] NOT NULL,
+        hashes text[] NOT NULL,
+        status text NOT NULL DEFAULT 'sent',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (shop_id, job_id)
+      )`);
+    await db.query(`
+      CREATE TABLE klaviyo_import_errors (
+        shop_id integer NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+        job_id text NOT NULL,
+        customer_id text,
+        code text,
+        detail text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await db.query(`CREATE INDEX klaviyo_import_errors_shop ON klaviyo_import_errors (shop_id, customer_id)`);
+    await db.query(`
+      CREATE TABLE klaviyo_sync_plan (
+        shop_id integer NOT NULL,
+        sync_id bigint NOT NULL,
+        customer_id text NOT NULL,
+        email text,
+        phone text,
+        properties jsonb,
+        properties_hash text,
+        add_lists text[] NOT NULL,
+        add_key text NOT NULL,
+        remove_lists text[] NOT NULL,
+        profile_id text,
+        last_segment_change timestamptz,
+        PRIMARY KEY (shop_id, sync_id, customer_id)
+      )`);
+    await db.query(`CREATE INDEX klaviyo_sync_plan_adds ON klaviyo_sync_plan (shop_id, sync_id, add_key, customer_id)`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    for (const table of [
+      'klaviyo_sync_plan',
+      'klaviyo_import_errors',
+      'klaviyo_import_jobs',
+      'klaviyo_syncs',
+      'klaviyo_profiles',
+      'klaviyo_lists',
+    ]) {
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A customer as a Klaviyo profile. Identity: email, phone (E.164) and external_id = the Shopify customer
+ * id. Properties are the segment figures (see klaviyo-sync.sql.ts for how each is computed); a property
+ * without a value (no VIP tier, no prediction yet) is unset rather than left stale. No consent field is
+ * ever written: list membership and properties change no subscription.
+ *
+ * The SDK takes camelCase attribute names (phoneNumber, externalId) and silently drops snake_case ones;
+ * `toSdkProfile` builds what the SDK wants, `wireProfile` what it sends, which is what the size limits
+ * are measured on.
+ */
+export const PROFILE_PROPERTIES = [
+  'rfm_group',
+  'rfm_score',
+  'r',
+  'f',
+  'm',
+  'recency_days',
+  'orders',
+  'net_spent',
+  'aov',
+  'vip_tier',
+  'segments',
+  'last_segment_change',
+  'predicted_clv',
+  'churn_risk',
+] as const;
+
+export type ProfilePropertyName = (typeof PROFILE_PROPERTIES)[number];
+export type ProfileProperties = Partial<Record<ProfilePropertyName, string | number | string[] | null>>;
+
+export interface SyncedCustomer {
+  customerId: string;
+  email: string | null;
+  phone: string | null;
+  properties: ProfileProperties;
+}
+
+export interface SdkProfile {
+  type: 'profile';
+  attributes: { email?: string; phoneNumber?: string; externalId: string; properties: Record<string, unknown> };
+  meta?: { patchProperties: { unset: string[] } };
+}
+
+/** A phone number in E.164 (+ then 8 to 15 digits), or null when the text cannot be one without guessing. */
+export function e164(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  let digits = phone.trim().replace(/[\s().\-/]/g, '');
+  if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
+  return /^\+[1-9]\d{7,14}$/.test(digits) ? digits : null;
+}
+
+/** The email to send (trimmed), or null; Klaviyo judges its validity and reports a rejection as an import error. */
+export function emailOf(email: string | null | undefined): string | null {
+  const trimmed = email?.trim();
+  return trimmed ? trimmed : null;
+}
+
+/** Whether Klaviyo can identify the customer at all: a profile needs an email or a phone. */
+export function reachable(customer: { email: string | null; phone: string | null }): boolean {
+  return emailOf(customer.email) !== null || e164(customer.phone) !== null;
+}
+
+export function toSdkProfile(customer: SyncedCustomer): SdkProfile {
+  const email = emailOf(customer.email);
+  const phone = e164(customer.phone);
+  const properties: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const name of PROFILE_PROPERTIES) {
+    const value = customer.properties[name];
+    if (value === null || value === undefined) unset.push(name);
+    else properties[name] = value;
+  }
+  return {
+    type: 'profile',
+    attributes: {
+      ...(email ? { email } : {}),
+      ...(phone ? { phoneNumber: phone } : {}),
+      externalId: customer.customerId,
+      properties,
+    },
+    ...(unset.length ? { meta: { patchProperties: { unset } } } : {}),
+  };
+}
+
+/** The profile as the SDK puts it on the wire (snake_case names), for measuring request sizes. */
+export function wireProfile(profile: SdkProfile): unknown {
+  const { email, phoneNumber, externalId, properties } = profile.attributes;
+  return {
+    type: 'profile',
+    attributes: {
+      ...(email !== undefined ? { email } : {}),
+      ...(phoneNumber !== undefined ? { phone_number: phoneNumber } : {}),
+      external_id: externalId,
+      properties,
+    },
+    ...(profile.meta ? { meta: { patch_properties: { unset: profile.meta.patchProperties.unset } } } : {}),
+  };
+}
+
+/** Serialized bytes of the profile in a request body. */
+export function profileBytes(profile: SdkProfile): number {
+  return Buffer.byteLength(JSON.stringify(wireProfile(profile)));
+}
