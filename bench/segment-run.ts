@@ -3,15 +3,17 @@
  * real PostgreSQL, then time full segmentation runs: features in SQL, scores, clustering, memberships
  * persisted, diff against the previous run. Generation, import and the run are timed separately.
  *
- *   npm run bench:segment -- --customers 1000000 [--runs 3] [--database-url postgres://...] [--keep] [--reuse]
+ *   npm run bench:segment -- --customers 1000000 [--runs 3] [--database-url postgres://...] [--keep] [--reuse] [--profile]
  *
  * The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  * database is created on that server for the run and dropped afterwards unless --keep. --reuse times runs
  * on the store a previous --keep left (generation and import are then not timed and print as null).
+ * --profile prints, after each run, the statements that took 100 ms or more in all, with their time.
  * The last line of output is one JSON object with the figures (run_seconds is the median of the runs).
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { parseArgs } from 'node:util';
 import { Database } from '../src/database/database';
 import { generateSampleStore, sampleShop } from '../src/demo/sample-store';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -39,6 +42,35 @@ let peakRss = process.memoryUsage().rss;
 const rssSampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 50);
+
+/** Statements of the current run and their milliseconds, when --profile is on. */
+const statements: { sql: string; ms: number }[] = [];
+if (values.profile) {
+  const query = PostgresQueryRunner.prototype.query;
+  PostgresQueryRunner.prototype.query = async function (this: PostgresQueryRunner, ...args: Parameters<typeof query>) {
+    const t = performance.now();
+    try {
+      return await query.apply(this, args);
+    } finally {
+      statements.push({ sql: String(args[0]), ms: performance.now() - t });
+    }
+  };
+}
+
+function printProfile(): void {
+  // Paged statements (FETCH, INSERT of a page) add up under one line.
+  const totals = new Map<string, { ms: number; calls: number }>();
+  for (const { sql, ms } of statements.splice(0)) {
+    const key = sql.replace(/\s+/g, ' ').trim().slice(0, 100);
+    const total = totals.get(key) ?? { ms: 0, calls: 0 };
+    total.ms += ms;
+    total.calls += 1;
+    totals.set(key, total);
+  }
+  for (const [sql, { ms, calls }] of totals) {
+    if (ms >= 100) log(`  ${(ms / 1000).toFixed(2).padStart(6)} s ${String(calls).padStart(3)}×  ${sql}`);
+  }
+}
 
 async function main(): Promise<void> {
   const name = `segment_sync_bench_${customers}`;
@@ -85,6 +117,7 @@ async function main(): Promise<void> {
     const service = new SegmentRunService(dataSource, shops);
     const seconds: number[] = [];
     for (let i = 0; i < runs; i++) {
+      statements.length = 0;
       const t = performance.now();
       let last = t;
       const steps: string[] = [];
@@ -102,6 +135,7 @@ async function main(): Promise<void> {
         `run ${summary.runNumber}: ${elapsed.toFixed(2)} s for ${summary.customers.toLocaleString('en-US')} segmented customers ` +
           `(${steps.join(', ')}, end@${((last - t) / 1000).toFixed(2)}s); entered ${summary.entered}, left ${summary.left}`,
       );
+      if (values.profile) printProfile();
     }
     const [{ n: orderCount }] = await dataSource.query('SELECT count(*)::int AS n FROM orders');
     clearInterval(rssSampler);

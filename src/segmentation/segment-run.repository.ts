@@ -73,6 +73,9 @@ export class SegmentRunRepository {
     await this.db.query(`SET LOCAL TimeZone = 'UTC'`);
     // The run sorts and hashes a row per customer several times; spilling those to disk triples its time.
     await this.db.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
+    // A million-row estimate makes every statement cross the JIT cost thresholds; compiling the plans costs
+    // more than it saves on these one-pass statements.
+    await this.db.query(`SET LOCAL jit = off`);
   }
 
   async latestSucceededRun(shopId: number, before?: number): Promise<SegmentRunRecord | null> {
