@@ -47,6 +47,18 @@ export class ShopsRepository {
     return row;
   }
 
+  /** Replaces the shop's name, currency and time zone with what its store reports (Shopify connection). */
+  async updateDetails(shopId: number, details: Required<ShopDetails>): Promise<ShopRecord> {
+    const rows: ShopRecord[] = await this.db.query(
+      `WITH updated AS (UPDATE shops SET name = $2, currency = $3, timezone = $4 WHERE id = $1
+                        RETURNING id, domain, name, currency, timezone)
+       SELECT * FROM updated`,
+      [shopId, details.name, details.currency, details.timezone],
+    );
+    if (rows.length === 0) throw new Error(`No shop with id ${shopId}`);
+    return rows[0];
+  }
+
   /** The named shop, or the only shop when none is named. */
   async resolve(domain: string | null): Promise<ShopRecord> {
     const rows: ShopRecord[] = await this.db.query(`SELECT id, domain, name, currency, timezone FROM shops ORDER BY domain`);

@@ -62,3 +62,13 @@ export function bulkFailureMessage(
   }
   return `Shopify's export of ${noun} ended as ${status}. Nothing was imported`;
 }
+
+/** Orders are read for the last ten years (the domain's eligibility window), from the start of that UTC day. */
+export function orderHistoryStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear() - 10, now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** Shopify's search syntax for "created in the order history window". */
+export function orderHistoryFilter(now: Date): string {
+  return `created_at:>='${orderHistoryStart(now).toISOString()}'`;
+}

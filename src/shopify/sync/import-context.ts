@@ -1,0 +1,33 @@
+import type { DataSource } from 'typeorm';
+import type { ShopRecord } from '../../shops/shops.repository';
+import type { ShopifyResource } from '../core/bulk-failures';
+import type { AdminApiClient } from '../admin/admin-api-client';
+import type { BulkOperationOptions } from './bulk-operations';
+
+export interface ImportProgress {
+  resource: ShopifyResource;
+  phase: 'exporting' | 'writing' | 'paging';
+  /** Records written so far for this resource (exporting: objects Shopify has exported). */
+  count: number;
+}
+
+export interface ResourceImport {
+  resource: ShopifyResource;
+  mode: 'bulk' | 'incremental';
+  records: number;
+  /** Where the next incremental import of this resource starts. */
+  watermark: string;
+}
+
+/** What one resource's import needs: where to write, whom to ask, and the time that bounds the history. */
+export interface ImportContext {
+  dataSource: DataSource;
+  shop: ShopRecord;
+  client: AdminApiClient;
+  scopes: string[];
+  now: Date;
+  bulk: BulkOperationOptions;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Called after each committed page of an incremental import (tests inject a crash here). */
+  afterPage?: (resource: ShopifyResource, page: number) => void | Promise<void>;
+}
