@@ -6,6 +6,7 @@ import { LeanRunTables1764248400000 } from './1764248400000-LeanRunTables';
 import { OrderLinesWithoutForeignKey1764252000000 } from './1764252000000-OrderLinesWithoutForeignKey';
 import { ShopCredentials1764255600000 } from './1764255600000-ShopCredentials';
 import { ShopifySyncState1764300000000 } from './1764300000000-ShopifySyncState';
+import { WebhooksAndCompliance1764310000000 } from './1764310000000-WebhooksAndCompliance';
 import { KlaviyoSync1764320000000 } from './1764320000000-KlaviyoSync';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   OrderLinesWithoutForeignKey1764252000000,
   ShopCredentials1764255600000,
   ShopifySyncState1764300000000,
+  WebhooksAndCompliance1764310000000,
   KlaviyoSync1764320000000,
 ];

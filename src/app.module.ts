@@ -5,10 +5,11 @@ import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health.controller';
 import { SegmentationModule } from './segmentation/segmentation.module';
 import { ShopifyModule } from './shopify/shopify.module';
+import { ShopifyWebhooksModule } from './shopify/webhooks/shopify-webhooks.module';
 import { ShopsModule } from './shops/shops.module';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, SegmentationModule, DemoModule],
+  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, ShopifyWebhooksModule, SegmentationModule, DemoModule],
   controllers: [HealthController],
 })
 export class AppModule {}

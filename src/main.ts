@@ -5,14 +5,17 @@ import { AppModule } from './app.module';
 import { APP_CONFIG } from './config/config.module';
 import { loadConfig, logLevels, type AppConfig } from './config/app-config';
 import { HttpErrorsFilter } from './http-errors.filter';
+import { WebhookWorker } from './shopify/webhooks/webhook-worker';
 
 /** The HTTP service: the same modules as the command line, behind NestJS controllers. */
 export async function startHttpService(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { logger: logLevels(loadConfig().logLevel) });
+  // rawBody: webhook signatures cover the bytes as sent.
+  const app = await NestFactory.create(AppModule, { logger: logLevels(loadConfig().logLevel), rawBody: true });
   app.useGlobalFilters(new HttpErrorsFilter());
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
+  app.get(WebhookWorker).start();
   new Logger('segment-sync').log(`listening on ${await app.getUrl()}`);
 }
 

@@ -1,0 +1,36 @@
+import { Controller, Headers, Inject, InternalServerErrorException, Post, Req, Res } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { WebhookIntake, type IntakeAnswer } from './webhook-intake';
+
+/**
+ * `POST /webhooks/shopify`: every topic, the compliance ones included, on one endpoint. Needs the raw body
+ * (NestFactory.create with `rawBody: true`): the signature covers the bytes as sent, not re-serialised JSON.
+ */
+@Controller('webhooks')
+export class ShopifyWebhooksController {
+  constructor(@Inject(WebhookIntake) private readonly intake: WebhookIntake) {}
+
+  @Post('shopify')
+  async receive(
+    @Req() request: RawBodyRequest<Request>,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IntakeAnswer> {
+    if (!request.rawBody) {
+      throw new InternalServerErrorException('the raw request body is not available: the application must be created with rawBody: true');
+    }
+    const answer = await this.intake.receive(
+      {
+        topic: headers['x-shopify-topic'],
+        shopDomain: headers['x-shopify-shop-domain'],
+        webhookId: headers['x-shopify-webhook-id'],
+        hmac: headers['x-shopify-hmac-sha256'],
+        triggeredAt: headers['x-shopify-triggered-at'],
+      },
+      request.rawBody,
+    );
+    response.status(answer.status);
+    return answer;
+  }
+}
