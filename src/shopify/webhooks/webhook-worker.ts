@@ -28,7 +28,10 @@ export class WebhookWorker {
   private readonly sweepMs: number;
   private running: Promise<void> | null = null;
   private again = false;
+  /** Not started, or stopped: wake() does nothing. */
   private stopped = true;
+  /** stop() was called: a drain in progress ends after its current batch. */
+  private stopping = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -43,6 +46,7 @@ export class WebhookWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = false;
     this.timer = setInterval(() => this.wake(), this.sweepMs);
     this.timer.unref();
     this.wake();
@@ -51,6 +55,7 @@ export class WebhookWorker {
   /** Stops waking and waits for the batch in progress, so the database can close under it. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     while (this.running) await this.running;
@@ -78,7 +83,7 @@ export class WebhookWorker {
       total.claimed += batch.claimed;
       total.applied += batch.applied;
       total.failed += batch.failed;
-      if (batch.claimed < this.batchSize || this.stopped) return total;
+      if (batch.claimed < this.batchSize || this.stopping) return total;
     }
   }
 
@@ -122,7 +127,7 @@ export class WebhookWorker {
       await this.drain();
     } catch (error) {
       // The database is unreachable or closing: the rows stay pending and the next sweep tries again.
-      if (!this.stopped) this.options.log?.error(`webhook worker: ${(error as Error).message}`);
+      if (!this.stopping) this.options.log?.error(`webhook worker: ${(error as Error).message}`);
     }
   }
 }
