@@ -54,7 +54,7 @@ describe('fake Klaviyo: profile bulk import jobs', () => {
     let status = '';
     while (status !== 'complete') {
       const polled = await profiles.getBulkImportProfilesJob(jobId);
-      status = polled.body.data.attributes.status;
+      status = String(polled.body.data.attributes.status);
       statuses.add(status);
       if (status === 'complete') {
         expect(polled.body.data.attributes).toMatchObject({ totalCount: 30, completedCount: 30, failedCount: 0 });
