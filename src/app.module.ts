@@ -4,12 +4,13 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health.controller';
 import { SegmentationModule } from './segmentation/segmentation.module';
+import { ShopifyAdminModule } from './shopify/admin/shopify-admin.module';
 import { ShopifyModule } from './shopify/shopify.module';
 import { ShopifyWebhooksModule } from './shopify/webhooks/shopify-webhooks.module';
 import { ShopsModule } from './shops/shops.module';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, ShopifyWebhooksModule, SegmentationModule, DemoModule],
+  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, ShopifyAdminModule, ShopifyWebhooksModule, SegmentationModule, DemoModule],
   controllers: [HealthController],
 })
 export class AppModule {}

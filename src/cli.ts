@@ -7,6 +7,8 @@ import { segmentCommand } from './cli/segment.command';
 import { segmentsCommand } from './cli/segments.command';
 import { serveCommand } from './cli/serve.command';
 import { settingsCommand } from './cli/settings.command';
+import { shopifyCommand } from './cli/shopify.command';
+import { shopsCommand } from './cli/shops.command';
 
 /** `segment-sync <command>`: each command parses its options, calls one service and formats the result. */
 export function buildProgram(): Command {
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   const commands = [
     demoCommand(),
     importCommand(),
+    shopsCommand(),
+    shopifyCommand(),
     segmentCommand(),
     segmentsCommand(),
     reportCommand(),

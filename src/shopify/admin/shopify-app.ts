@@ -1,6 +1,14 @@
-import '@shopify/shopify-api/adapters/node';
 import { ApiVersion, LogSeverity, Session, shopifyApi, type Shopify } from '@shopify/shopify-api';
-import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
+
+// Required rather than imported: with this project's module resolution TypeScript would type-check the
+// package's own .ts sources for these two entry points (which do not compile under our settings); at run
+// time Node resolves them to the package's compiled CommonJS through its "exports".
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('@shopify/shopify-api/adapters/node');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { setAbstractFetchFunc } = require('@shopify/shopify-api/runtime') as {
+  setAbstractFetchFunc: (fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>) => void;
+};
 
 export const API_VERSION = ApiVersion.October26;
 
