@@ -8,12 +8,14 @@
  * The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  * database is created on that server for the run and dropped afterwards unless --keep. --reuse times runs
  * on the store a previous --keep left (generation and import are then not timed and print as null).
- * --profile prints, after each run, the statements that took 100 ms or more in all, with their time.
+ * --profile prints, after each run, the statements that took 100 ms or more in all, with their wall and
+ * server CPU time.
  * The last line of output is one JSON object with the figures (run_seconds is the median of the runs).
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Database } from '../src/database/database';
 import { generateSampleStore, sampleShop } from '../src/demo/sample-store';
@@ -43,32 +45,53 @@ const rssSampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 50);
 
-/** Statements of the current run and their milliseconds, when --profile is on. */
-const statements: { sql: string; ms: number }[] = [];
+/**
+ * Statements of the current run with their wall time and the CPU time of the server process that ran them
+ * (read from /proc when the server is on this machine; parallel workers not counted): on a shared machine
+ * the CPU time is the steadier figure to compare versions by.
+ */
+const statements: { sql: string; ms: number; cpuMs: number }[] = [];
 if (values.profile) {
   const query = PostgresQueryRunner.prototype.query;
   PostgresQueryRunner.prototype.query = async function (this: PostgresQueryRunner, ...args: Parameters<typeof query>) {
     const t = performance.now();
+    const pid = (this.databaseConnection as { processID?: number } | undefined)?.processID;
+    const cpu = serverCpuMs(pid);
     try {
       return await query.apply(this, args);
     } finally {
-      statements.push({ sql: String(args[0]), ms: performance.now() - t });
+      statements.push({ sql: String(args[0]), ms: performance.now() - t, cpuMs: serverCpuMs(pid) - cpu });
     }
   };
 }
 
+/** User + system CPU milliseconds of a local server process; 0 when it cannot be read. */
+function serverCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
 function printProfile(): void {
   // Paged statements (FETCH, INSERT of a page) add up under one line.
-  const totals = new Map<string, { ms: number; calls: number }>();
-  for (const { sql, ms } of statements.splice(0)) {
-    const key = sql.replace(/\s+/g, ' ').trim().slice(0, 100);
-    const total = totals.get(key) ?? { ms: 0, calls: 0 };
+  const totals = new Map<string, { ms: number; cpuMs: number; calls: number }>();
+  for (const { sql, ms, cpuMs } of statements.splice(0)) {
+    const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+    const total = totals.get(key) ?? { ms: 0, cpuMs: 0, calls: 0 };
     total.ms += ms;
+    total.cpuMs += cpuMs;
     total.calls += 1;
     totals.set(key, total);
   }
-  for (const [sql, { ms, calls }] of totals) {
-    if (ms >= 100) log(`  ${(ms / 1000).toFixed(2).padStart(6)} s ${String(calls).padStart(3)}×  ${sql}`);
+  log('  wall s  cpu s  calls  statement');
+  for (const [sql, { ms, cpuMs, calls }] of totals) {
+    if (ms >= 100) {
+      log(`  ${(ms / 1000).toFixed(2).padStart(6)} ${(cpuMs / 1000).toFixed(2).padStart(6)} ${String(calls).padStart(5)}  ${sql}`);
+    }
   }
 }
 

@@ -36,9 +36,10 @@ export const FETCH_VALUE_SUMMARIES = (pageSize: number) => `FETCH ${Math.trunc(p
 
 export const CLOSE_VALUE_SUMMARIES = `CLOSE run_value_summaries_cursor`;
 
+/** No key or index: each customer is written once, and the memberships read it whole through a hash join. */
 export const CREATE_RUN_VALUES = `
   CREATE TEMP TABLE run_values (
-    customer_id text PRIMARY KEY,
+    customer_id text NOT NULL,
     p_alive float8 NOT NULL,
     expected_orders_90d float8 NOT NULL,
     expected_orders_365d float8 NOT NULL,

@@ -6,7 +6,6 @@ import {
   BUILD_RUN_CATEGORY_COUNTS,
   BUILD_RUN_FEATURES,
   BUILD_RUN_ORDER_TOTALS,
-  BUILD_RUN_SCORES,
   GROUP_STATS,
   INSERT_CHANGES,
   MOVERS,
@@ -120,9 +119,8 @@ export class SegmentRunRepository {
     // Temporary tables get no statistics by themselves; without them the joins below go row by row.
     await this.db.query(`ANALYZE run_order_totals, run_category_counts`);
     await this.db.query(BUILD_RUN_FEATURES, [shopId, asOf]);
-    await this.db.query(BUILD_RUN_SCORES);
-    await this.db.query(`ANALYZE run_features, run_scores`);
-    const [row] = await this.db.query(`SELECT count(*)::int AS n FROM run_scores`);
+    await this.db.query(`ANALYZE run_features`);
+    const [row] = await this.db.query(`SELECT count(*)::int AS n FROM run_features`);
     return row.n;
   }
 
@@ -130,7 +128,7 @@ export class SegmentRunRepository {
   async samplePoints(sampleSize: number, customers: number): Promise<RfmPoint[]> {
     const rows = await deterministicSample<{ u_r: number; u_f: number; u_m: number }>(
       this.db,
-      'run_scores',
+      'run_features',
       'u_r, u_f, u_m',
       sampleSize,
       customers,

@@ -56,66 +56,67 @@ export const BUILD_RUN_CATEGORY_COUNTS = `
   GROUP BY customer_id`;
 
 /**
- * Step 3: features of every customer with an eligible order. $1 shop, $2 as-of.
+ * Step 3: features, quintile scores and percentile ranks of every customer with an eligible order, in one
+ * statement. $1 shop, $2 as-of.
  * Recency is whole days: floor of the elapsed seconds / 86 400, as the core's floor(ms / 86 400 000).
  * vip_returns_rate and vip_full_price_share are the VIP inputs over the trailing 12 months, clamped to 0..1
  * (core/vip-inputs.ts).
+ * Scores (core/rfm-scores.ts): for each value, how many customers are strictly worse and how many equal.
+ * Each comes from a per-value table joined on the value, monetary's too (nearly one value per customer,
+ * but a hash join on the amount is cheaper than ranking every customer and joining back on the text id).
  */
 export const BUILD_RUN_FEATURES = `
   CREATE TEMP TABLE run_features ON COMMIT DROP AS
-  SELECT t.customer_id,
-         floor(extract(epoch FROM $2::timestamptz - t.last_order_at) / 86400)::int AS recency_days,
-         t.frequency::int AS frequency,
-         t.monetary,
-         round(t.monetary / t.frequency, 2) AS aov,
-         t.first_order_at, t.last_order_at,
-         CASE WHEN t.returns_price = 0 THEN 0 ELSE round(t.returns_refunded / t.returns_price, 4) END AS returns_rate,
-         round(t.discounted_orders::numeric / t.frequency, 4) AS discount_share,
-         CASE WHEN t.units <= 0 THEN 0 ELSE round(t.full_price_units::numeric / t.units, 4) END AS full_price_share,
-         coalesce(c.category_count, 0) AS category_count,
-         t.trailing_12m_spend,
-         CASE WHEN coalesce(t.t12_returns_price, 0) = 0 THEN 0
-              ELSE least(1, greatest(0, round(t.t12_returns_refunded / t.t12_returns_price, 4))) END AS vip_returns_rate,
-         CASE WHEN coalesce(t.t12_units, 0) <= 0 THEN 0
-              ELSE least(1, greatest(0, round(t.t12_full_price_units::numeric / t.t12_units, 4))) END AS vip_full_price_share,
-         cu.country,
-         coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
-         coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
-  FROM run_order_totals t
-  LEFT JOIN run_category_counts c USING (customer_id)
-  LEFT JOIN customers cu ON cu.shop_id = $1 AND cu.customer_id = t.customer_id
-  WHERE t.frequency > 0`;
-
-/**
- * Step 4: quintile scores and percentile ranks (core/rfm-scores.ts): for each value, how many customers
- * are strictly worse and how many equal. Recency and frequency have few distinct values, so their counts
- * come from a small per-value table; monetary is nearly unique per customer and is ranked directly.
- */
-export const BUILD_RUN_SCORES = `
-  CREATE TEMP TABLE run_scores ON COMMIT DROP AS
-  WITH n AS (SELECT count(*)::float8 AS n FROM run_features),
+  WITH features AS (
+    SELECT t.customer_id,
+           floor(extract(epoch FROM $2::timestamptz - t.last_order_at) / 86400)::int AS recency_days,
+           t.frequency::int AS frequency,
+           t.monetary,
+           round(t.monetary / t.frequency, 2) AS aov,
+           t.first_order_at, t.last_order_at,
+           CASE WHEN t.returns_price = 0 THEN 0 ELSE round(t.returns_refunded / t.returns_price, 4) END AS returns_rate,
+           round(t.discounted_orders::numeric / t.frequency, 4) AS discount_share,
+           CASE WHEN t.units <= 0 THEN 0 ELSE round(t.full_price_units::numeric / t.units, 4) END AS full_price_share,
+           coalesce(c.category_count, 0) AS category_count,
+           t.trailing_12m_spend,
+           CASE WHEN coalesce(t.t12_returns_price, 0) = 0 THEN 0
+                ELSE least(1, greatest(0, round(t.t12_returns_refunded / t.t12_returns_price, 4))) END AS vip_returns_rate,
+           CASE WHEN coalesce(t.t12_units, 0) <= 0 THEN 0
+                ELSE least(1, greatest(0, round(t.t12_full_price_units::numeric / t.t12_units, 4))) END AS vip_full_price_share,
+           cu.country,
+           coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
+           coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
+    FROM run_order_totals t
+    LEFT JOIN run_category_counts c USING (customer_id)
+    LEFT JOIN customers cu ON cu.shop_id = $1 AND cu.customer_id = t.customer_id
+    WHERE t.frequency > 0
+  ),
+  n AS (SELECT count(*)::float8 AS n FROM features),
   by_recency AS (
     SELECT recency_days, count(*) AS equal,
            coalesce(sum(count(*)) OVER (ORDER BY recency_days DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS worse
-    FROM run_features GROUP BY recency_days),
+    FROM features GROUP BY recency_days),
   by_frequency AS (
     SELECT frequency, count(*) AS equal,
            coalesce(sum(count(*)) OVER (ORDER BY frequency ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS worse
-    FROM run_features GROUP BY frequency),
+    FROM features GROUP BY frequency),
   by_monetary AS (
-    SELECT customer_id, rank() OVER w - 1 AS worse, count(*) OVER (PARTITION BY monetary) AS equal
-    FROM run_features WINDOW w AS (ORDER BY monetary))
-  SELECT f.customer_id,
+    SELECT monetary, count(*) AS equal,
+           coalesce(sum(count(*)) OVER (ORDER BY monetary ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS worse
+    FROM features GROUP BY monetary)
+  SELECT x.customer_id, x.recency_days, x.frequency, x.monetary, x.aov, x.first_order_at, x.last_order_at,
+         x.returns_rate, x.discount_share, x.full_price_share, x.category_count, x.trailing_12m_spend,
+         x.vip_returns_rate, x.vip_full_price_share, x.country, x.email_consent, x.sms_consent,
          (1 + floor(5 * r.worse / n.n))::smallint AS r,
          (1 + floor(5 * q.worse / n.n))::smallint AS f,
          (1 + floor(5 * m.worse / n.n))::smallint AS m,
          (r.worse + 0.5 * r.equal)::float8 / n.n AS u_r,
          (q.worse + 0.5 * q.equal)::float8 / n.n AS u_f,
          (m.worse + 0.5 * m.equal)::float8 / n.n AS u_m
-  FROM run_features f CROSS JOIN n
+  FROM features x CROSS JOIN n
   JOIN by_recency r USING (recency_days)
   JOIN by_frequency q USING (frequency)
-  JOIN by_monetary m USING (customer_id)`;
+  JOIN by_monetary m USING (monetary)`;
 
 /**
  * Writes every customer's membership with the group of the nearest centre, the Shopify RFM group of the
@@ -139,7 +140,7 @@ export function insertMembershipsSql(centres: number): string {
          v.predicted_clv, v.expected_next_order_at,
          -- The customer's own rhythm: last purchase day + the mean gap between purchase days, at 00:00 UTC.
          CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
-  FROM run_features JOIN run_scores USING (customer_id) LEFT JOIN run_values v USING (customer_id)
+  FROM run_features LEFT JOIN run_values v USING (customer_id)
   LEFT JOIN run_value_summaries s USING (customer_id) LEFT JOIN run_vip p USING (customer_id)`;
 }
 
