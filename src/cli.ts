@@ -8,6 +8,7 @@ import { segmentsCommand } from './cli/segments.command';
 import { serveCommand } from './cli/serve.command';
 import { settingsCommand } from './cli/settings.command';
 import { shopifyCommand } from './cli/shopify.command';
+import { withWebhookCommands } from './cli/shopify-webhooks.command';
 import { shopsCommand } from './cli/shops.command';
 
 /** `segment-sync <command>`: each command parses its options, calls one service and formats the result. */
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     demoCommand(),
     importCommand(),
     shopsCommand(),
-    shopifyCommand(),
+    withWebhookCommands(shopifyCommand()),
     segmentCommand(),
     segmentsCommand(),
     reportCommand(),

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
 import { ShopsRepository } from '../src/shops/shops.repository';
+import { StoreRepository } from '../src/store/store.repository';
 import { WebhookInboxRepository, MAX_ATTEMPTS } from '../src/shopify/webhooks/webhook-inbox.repository';
 import { WebhookIntake, type IntakeAnswer } from '../src/shopify/webhooks/webhook-intake';
 import { WebhookWorker } from '../src/shopify/webhooks/webhook-worker';
@@ -203,6 +204,38 @@ describe.each(testDatabaseTargets())('Shopify webhooks on $name', (target) => {
     await deliver(shop.domain, 'orders/updated', order(20, '2026-11-04T00:00:00Z', { total_price: '130.00' }));
     await worker.drain();
     expect(await query(`SELECT total_price::float AS total FROM orders WHERE shop_id = $1`, [shop.id])).toEqual([{ total: 130 }]);
+  });
+
+  it('keeps the product types and markdowns an import knew when an order webhook (which carries neither) replaces the order', async () => {
+    const shop = await newShop();
+    await new StoreRepository(test.database.dataSource).upsertOrders(
+      shop.id,
+      [
+        {
+          orderId: '60', name: '#60', customerId: '501', createdAt: new Date('2026-11-01T15:00:00Z'), financialStatus: 'paid',
+          cancelledAt: null, currency: 'USD', subtotal: 90, totalDiscounts: 10, totalPrice: 100, totalRefunded: 0,
+          discountCodes: [], shippingCountry: 'CA',
+          lines: [
+            { lineNo: 1, productId: '9001', sku: 'MUG', title: 'Mug', productType: 'Kitchen', quantity: 2, price: 25, compareAtPrice: 30, discountAmount: 10 },
+            { lineNo: 2, productId: '9002', sku: 'TEE', title: 'Tee', productType: 'Shirts', quantity: 1, price: 50, compareAtPrice: null, discountAmount: 0 },
+          ],
+        },
+      ],
+      'import',
+    );
+    await deliver(shop.domain, 'orders/updated', order(60, '2026-11-05T00:00:00Z'));
+    // A new checkout with one of those products: its category comes from what the store knows of the product.
+    await deliver(shop.domain, 'checkouts/create', {
+      id: 802, created_at: '2026-11-05T00:00:00Z', updated_at: '2026-11-05T00:00:00Z', total_price: '25.00', currency: 'USD',
+      line_items: [{ product_id: 9001, title: 'Mug', quantity: 1, price: '25.00' }],
+    });
+    await worker.drain();
+    expect(await query(`SELECT line_no, product_type, compare_at_price::float AS compare_at FROM order_lines WHERE shop_id = $1 ORDER BY line_no`, [shop.id])).toEqual([
+      { line_no: 1, product_type: 'Kitchen', compare_at: 30 },
+      { line_no: 2, product_type: 'Shirts', compare_at: null },
+    ]);
+    expect(await query(`SELECT categories FROM orders WHERE shop_id = $1`, [shop.id])).toEqual([{ categories: ['Kitchen', 'Shirts'] }]);
+    expect(await query(`SELECT categories FROM checkouts WHERE shop_id = $1`, [shop.id])).toEqual([{ categories: ['Kitchen'] }]);
   });
 
   it('refunds/create raises the refunded total once per refund; orders/cancelled marks the order cancelled', async () => {

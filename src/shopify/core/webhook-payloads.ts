@@ -121,12 +121,16 @@ export function customerFromPayload(topic: string, payload: Json): Versioned<Cus
   };
 }
 
-/** A checkout payload (checkouts/create, checkouts/update). */
-export function checkoutFromPayload(topic: string, payload: Json): Versioned<CheckoutRecord> {
+/**
+ * A checkout payload (checkouts/create, checkouts/update). Shopify's checkout line items carry no product
+ * type: `productIds` lets the writer find the categories of products the store already knows.
+ */
+export function checkoutFromPayload(topic: string, payload: Json): Versioned<CheckoutRecord> & { productIds: string[] } {
   const checkoutId = requireId(topic, payload, 'id');
   const createdAt = date(payload.created_at);
   if (!createdAt) throw new WebhookPayloadError(topic, `checkout ${checkoutId} has no created_at`);
-  const categories = (asArray(payload.line_items) as Json[]).map((item) => text(item.product_type)).filter(isText);
+  const items = asArray(payload.line_items) as Json[];
+  const categories = items.map((item) => text(item.product_type)).filter(isText);
   return {
     record: {
       checkoutId,
@@ -140,6 +144,7 @@ export function checkoutFromPayload(topic: string, payload: Json): Versioned<Che
       categories: [...new Set(categories)].sort(),
     },
     sourceUpdatedAt: date(payload.updated_at),
+    productIds: [...new Set(items.map((item) => id(item.product_id)).filter(isText))],
   };
 }
 

@@ -3,11 +3,10 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { CredentialCipher } from '../../shops/credential-cipher';
-import { ShopCredentialsRepository } from '../../shops/shop-credentials.repository';
 import { ShopsModule } from '../../shops/shops.module';
 import { ShopsRepository } from '../../shops/shops.repository';
 import { AdminClients } from '../admin/admin-clients';
-import { ShopifyApp } from '../admin/shopify-app';
+import { ShopifyAdminModule } from '../admin/shopify-admin.module';
 import { CustomerDataRequestsService } from '../compliance/customer-data-requests.service';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { WebhookIntake } from './webhook-intake';
@@ -20,7 +19,7 @@ import { ShopifyWebhooksController } from './webhooks.controller';
  * service, see main.ts), registration, and data requests.
  */
 @Module({
-  imports: [ShopsModule],
+  imports: [ShopsModule, ShopifyAdminModule],
   controllers: [ShopifyWebhooksController],
   providers: [
     { provide: WebhookInboxRepository, inject: [DataSource], useFactory: (db: DataSource) => new WebhookInboxRepository(db) },
@@ -42,9 +41,9 @@ import { ShopifyWebhooksController } from './webhooks.controller';
     },
     {
       provide: WebhookRegistrationService,
-      inject: [ShopsRepository, ShopCredentialsRepository, APP_CONFIG],
-      useFactory: (shops: ShopsRepository, credentials: ShopCredentialsRepository, config: AppConfig) =>
-        new WebhookRegistrationService(shops, new AdminClients(new ShopifyApp({ ...config.shopify }), credentials), config.shopify.appUrl),
+      inject: [ShopsRepository, AdminClients, APP_CONFIG],
+      useFactory: (shops: ShopsRepository, clients: AdminClients, config: AppConfig) =>
+        new WebhookRegistrationService(shops, clients, config.shopify.appUrl),
     },
     {
       provide: CustomerDataRequestsService,
@@ -52,7 +51,7 @@ import { ShopifyWebhooksController } from './webhooks.controller';
       useFactory: (db: DataSource, shops: ShopsRepository) => new CustomerDataRequestsService(db, shops),
     },
   ],
-  exports: [WebhookRegistrationService, WebhookWorker, CustomerDataRequestsService],
+  exports: [WebhookRegistrationService, WebhookWorker, WebhookInboxRepository, CustomerDataRequestsService],
 })
 export class ShopifyWebhooksModule implements BeforeApplicationShutdown {
   constructor(@Inject(WebhookWorker) private readonly worker: WebhookWorker) {}

@@ -34,9 +34,11 @@ export class VersionedStoreWriter {
     return 'written';
   }
 
-  async checkout(shopId: number, { record, sourceUpdatedAt }: Versioned<CheckoutRecord>): Promise<WriteOutcome> {
+  async checkout(shopId: number, checkout: Versioned<CheckoutRecord> & { productIds: string[] }): Promise<WriteOutcome> {
+    const { record, sourceUpdatedAt } = checkout;
     if (await this.isStale('checkouts', shopId, record.checkoutId, sourceUpdatedAt)) return 'stale';
-    await this.store.upsertCheckouts(shopId, [record]);
+    const categories = record.categories.length > 0 ? record.categories : await this.knownCategories(shopId, checkout.productIds);
+    await this.store.upsertCheckouts(shopId, [{ ...record, categories }]);
     await this.setVersion('checkouts', shopId, record.checkoutId, sourceUpdatedAt);
     return 'written';
   }
@@ -48,10 +50,47 @@ export class VersionedStoreWriter {
   async order(shopId: number, order: Versioned<OrderRecord> & { refunds: RefundRecord[] }, writeId: string): Promise<WriteOutcome> {
     await this.recordRefunds(shopId, order.refunds);
     if (await this.isStale('orders', shopId, order.record.orderId, order.sourceUpdatedAt)) return 'stale';
-    await this.store.upsertOrders(shopId, [order.record], writeId);
+    await this.store.upsertOrders(shopId, [await this.withKnownLineDetails(shopId, order.record)], writeId);
     await this.setVersion('orders', shopId, order.record.orderId, order.sourceUpdatedAt);
     await this.reconcileRefunds(shopId, order.record.orderId);
     return 'written';
+  }
+
+  /**
+   * Shopify's order webhooks carry no product type and no compare-at price, which the imports (GraphQL) do
+   * have: a line takes them from the stored line of the same order and product, and a product type from any
+   * stored line of the product, so a webhook never erases categories or markdowns the store already knew.
+   */
+  private async withKnownLineDetails(shopId: number, order: OrderRecord): Promise<OrderRecord> {
+    const productIds = [...new Set(order.lines.map((line) => line.productId).filter((id): id is string => id !== null))];
+    if (productIds.length === 0) return order;
+    const known: { product_id: string; product_type: string | null; compare_at_price: string | null; same_order: boolean }[] =
+      await this.db.query(
+        `SELECT DISTINCT ON (product_id) product_id, product_type, compare_at_price, order_id = $3 AS same_order
+         FROM order_lines WHERE shop_id = $1 AND product_id = ANY($2::text[])
+         ORDER BY product_id, (order_id = $3) DESC, (product_type IS NULL)`,
+        [shopId, productIds, order.orderId],
+      );
+    const byProduct = new Map(known.map((row) => [row.product_id, row]));
+    return {
+      ...order,
+      lines: order.lines.map((line) => {
+        const stored = line.productId === null ? undefined : byProduct.get(line.productId);
+        if (!stored) return line;
+        const compareAt = line.compareAtPrice ?? (stored.same_order && stored.compare_at_price !== null ? Number(stored.compare_at_price) : null);
+        return { ...line, productType: line.productType ?? stored.product_type, compareAtPrice: compareAt };
+      }),
+    };
+  }
+
+  private async knownCategories(shopId: number, productIds: string[]): Promise<string[]> {
+    if (productIds.length === 0) return [];
+    const rows: { product_type: string }[] = await this.db.query(
+      `SELECT DISTINCT product_type FROM order_lines
+       WHERE shop_id = $1 AND product_id = ANY($2::text[]) AND product_type IS NOT NULL ORDER BY 1`,
+      [shopId, productIds],
+    );
+    return rows.map((row) => row.product_type);
   }
 
   /**

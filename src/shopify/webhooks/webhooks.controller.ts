@@ -1,6 +1,7 @@
-import { Controller, Headers, Inject, InternalServerErrorException, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, InternalServerErrorException, Post, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { WebhookIntake, type IntakeAnswer } from './webhook-intake';
 
 /**
@@ -9,7 +10,16 @@ import { WebhookIntake, type IntakeAnswer } from './webhook-intake';
  */
 @Controller('webhooks')
 export class ShopifyWebhooksController {
-  constructor(@Inject(WebhookIntake) private readonly intake: WebhookIntake) {}
+  constructor(
+    @Inject(WebhookIntake) private readonly intake: WebhookIntake,
+    @Inject(WebhookInboxRepository) private readonly inbox: WebhookInboxRepository,
+  ) {}
+
+  /** Deliveries by status (pending, applied, failed, redacted): for monitoring; no payloads, no shops. */
+  @Get('shopify/inbox')
+  counts(): Promise<Record<string, number>> {
+    return this.inbox.counts();
+  }
 
   @Post('shopify')
   async receive(
