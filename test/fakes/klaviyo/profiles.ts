@@ -24,8 +24,7 @@ export interface ProfileProblem {
 
 export type ProfileOutcome = { profile: FakeProfile; created: boolean } | { problem: ProfileProblem };
 
-const IDENTIFIERS = ['email', 'phone_number', 'external_id'] as const;
-const IGNORED = new Set(['_kx', 'anonymous_id', 'properties']);
+const IGNORED = new Set(['_kx', 'anonymous_id', 'properties', 'meta']);
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -86,18 +85,18 @@ function apply(
   attributes: Record<string, unknown>,
   patch: NonNullable<ProfileResource['meta']>['patch_properties'],
 ): void {
-  for (const field of IDENTIFIERS) {
-    const value = attributes[field];
-    if (value !== undefined) state.setIdentifier(profile, field, value as string | null);
-  }
-  for (const [key, value] of Object.entries(attributes)) {
-    if (IGNORED.has(key) || (IDENTIFIERS as readonly string[]).includes(key)) continue;
-    if (value === null) {
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined || IGNORED.has(key)) continue;
+    if (key === 'email' || key === 'phone_number' || key === 'external_id') state.setIdentifier(profile, key, value as string | null);
+    else if (value === null) {
       if (profile.attributes) delete profile.attributes[key];
     } else (profile.attributes ??= {})[key] = value;
   }
-  const properties = attributes.properties;
-  if (properties && typeof properties === 'object') Object.assign(profile.properties, properties);
+  const properties = attributes.properties as Record<string, unknown> | undefined;
+  if (properties && typeof properties === 'object') {
+    for (const key in properties) profile.properties[key] = compact(properties[key]);
+  }
   if (!patch) return;
   for (const key of typeof patch.unset === 'string' ? [patch.unset] : (patch.unset ?? [])) delete profile.properties[key];
   for (const [key, value] of Object.entries(patch.append ?? {})) {
@@ -109,6 +108,20 @@ function apply(
     const drop = new Set([value].flat());
     if (Array.isArray(current)) profile.properties[key] = current.filter((item) => !drop.has(item));
   }
+}
+
+/**
+ * Property values repeat across a million profiles ('loyal', 'gold', one run's timestamp): share one copy of
+ * each short string instead of the one JSON.parse made per profile. Bounded, so unique values cannot grow it.
+ */
+const shared = new Map<string, string>();
+function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compact);
+  if (typeof value !== 'string' || value.length > 64) return value;
+  const known = shared.get(value);
+  if (known !== undefined) return known;
+  if (shared.size < 100_000) shared.set(value, value);
+  return value;
 }
 
 export function profileResource(profile: FakeProfile): Record<string, unknown> {

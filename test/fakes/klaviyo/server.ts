@@ -10,7 +10,7 @@ import type { JobScheduler, RouteContext, Routes } from './routes/context';
 import { eventRoutes } from './routes/events';
 import { listRoutes } from './routes/lists';
 import { profileRoutes } from './routes/profiles';
-import { FakeState, type FakeList, type FakeProfile } from './state';
+import { emailKey, FakeState, type FakeList, type FakeProfile } from './state';
 
 export interface FakeKlaviyoOptions {
   /** Private API keys the fake accepts (`Authorization: Klaviyo-API-Key <key>`). */
@@ -109,7 +109,7 @@ export class FakeKlaviyo {
   }
 
   profileByEmail(email: string): FakeProfile | undefined {
-    const id = this.state.byEmail.get(email.toLowerCase());
+    const id = this.state.byEmail.get(emailKey(email));
     return id === undefined ? undefined : this.state.profiles.get(id);
   }
 

@@ -94,12 +94,16 @@ export class FakeState {
     return `01${kind[0].toUpperCase()}${n.padStart(23, '0')}`;
   }
 
+  /** The distinct profiles the identifiers point at (0, 1, or more: a conflict). Allocation-light: hot path. */
   profileIdFor(identifiers: { email?: string | null; phone_number?: string | null; external_id?: string | null }): string[] {
-    const ids = new Set<string>();
-    if (identifiers.external_id) add(ids, this.byExternalId.get(identifiers.external_id));
-    if (identifiers.email) add(ids, this.byEmail.get(identifiers.email.toLowerCase()));
-    if (identifiers.phone_number) add(ids, this.byPhone.get(identifiers.phone_number));
-    return [...ids];
+    const found: string[] = [];
+    const push = (id: string | undefined) => {
+      if (id !== undefined && found[0] !== id && found[1] !== id && found[2] !== id) found.push(id);
+    };
+    if (identifiers.external_id) push(this.byExternalId.get(identifiers.external_id));
+    if (identifiers.email) push(this.byEmail.get(emailKey(identifiers.email)));
+    if (identifiers.phone_number) push(this.byPhone.get(identifiers.phone_number));
+    return found;
   }
 
   createProfile(now: string): FakeProfile {
@@ -111,8 +115,9 @@ export class FakeState {
 
   setIdentifier(profile: FakeProfile, field: 'email' | 'phone_number' | 'external_id', value: string | null): void {
     const index = field === 'email' ? this.byEmail : field === 'phone_number' ? this.byPhone : this.byExternalId;
-    const key = (v: string) => (field === 'email' ? v.toLowerCase() : v);
+    const key = (v: string) => (field === 'email' ? emailKey(v) : v);
     const old = profile[field];
+    if (old === value) return;
     if (old !== undefined && index.get(key(old)) === profile.id) index.delete(key(old));
     if (value === null || value === '') delete profile[field];
     else {
@@ -147,6 +152,7 @@ export class FakeState {
   }
 }
 
-function add(ids: Set<string>, id: string | undefined): void {
-  if (id !== undefined) ids.add(id);
+/** Klaviyo matches emails case-insensitively; most are lower case already, so skip the copy then. */
+export function emailKey(email: string): string {
+  return /[A-Z]/.test(email) ? email.toLowerCase() : email;
 }

@@ -1,7 +1,7 @@
 import { matches } from '../filters';
 import { cursorOf, KlaviyoProblem, pageLinks, pageOfArray } from '../json-api';
 import { profileResource, writeProfile, type ProfileOutcome } from '../profiles';
-import type { FakeProfile, FakeState } from '../state';
+import { emailKey, type FakeProfile, type FakeState } from '../state';
 import { filterOf, indexedValues, sizeOf, sparse, type Routes } from './context';
 
 /** Profiles: create (409 on a taken identifier), upsert (profile-import), patch, get and filter. */
@@ -57,7 +57,7 @@ export function written(outcome: ProfileOutcome): { profile: FakeProfile; create
 function indexedCandidates(state: FakeState, conditions: ReturnType<typeof filterOf>): string[] | undefined {
   const lookups: Array<[string, (value: string) => string | undefined]> = [
     ['id', (v) => (state.profiles.has(v) ? v : undefined)],
-    ['email', (v) => state.byEmail.get(v.toLowerCase())],
+    ['email', (v) => state.byEmail.get(emailKey(v))],
     ['phone_number', (v) => state.byPhone.get(v)],
     ['external_id', (v) => state.byExternalId.get(v)],
   ];
