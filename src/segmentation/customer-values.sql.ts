@@ -28,13 +28,35 @@ export const BUILD_VALUE_SUMMARIES = `
   ) AS days
   GROUP BY customer_id`;
 
-/** Every summary through a cursor of the run's transaction, fetched a page at a time for scoring. */
-export const OPEN_VALUE_SUMMARIES = `
-  DECLARE run_value_summaries_cursor NO SCROLL CURSOR FOR SELECT customer_id, x, t_x, t, zbar FROM run_value_summaries`;
+/**
+ * The BG/NBD scores depend on x, t_x and T alone, which take far fewer distinct values than there are
+ * customers (whole days, few repeat orders): each distinct triple goes through the core once, a page at a
+ * time from this cursor, and lands in run_value_grid.
+ */
+export const OPEN_VALUE_GRID = `
+  DECLARE run_value_grid_cursor NO SCROLL CURSOR FOR SELECT DISTINCT x, t_x, t FROM run_value_summaries`;
 
-export const FETCH_VALUE_SUMMARIES = (pageSize: number) => `FETCH ${Math.trunc(pageSize)} FROM run_value_summaries_cursor`;
+export const FETCH_VALUE_GRID = (pageSize: number) => `FETCH ${Math.trunc(pageSize)} FROM run_value_grid_cursor`;
 
-export const CLOSE_VALUE_SUMMARIES = `CLOSE run_value_summaries_cursor`;
+export const CLOSE_VALUE_GRID = `CLOSE run_value_grid_cursor`;
+
+export const CREATE_RUN_VALUE_GRID = `
+  CREATE TEMP TABLE run_value_grid (
+    x float8 NOT NULL,
+    t_x float8 NOT NULL,
+    t float8 NOT NULL,
+    p_alive float8 NOT NULL,
+    expected_orders_90d float8 NOT NULL,
+    expected_orders_365d float8 NOT NULL,
+    orders_over_horizon float8 NOT NULL,
+    expected_next_order_at timestamptz
+  ) ON COMMIT DROP`;
+
+/** One page of the grid. Arrays: $1 x, $2 t_x, $3 T, $4 pAlive, $5 90 d, $6 365 d, $7 horizon, $8 next order. */
+export const INSERT_RUN_VALUE_GRID = `
+  INSERT INTO run_value_grid
+  SELECT * FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
+                       $7::float8[], $8::timestamptz[])`;
 
 /** No key or index: each customer is written once, and the memberships read it whole through a hash join. */
 export const CREATE_RUN_VALUES = `
@@ -48,8 +70,24 @@ export const CREATE_RUN_VALUES = `
     expected_next_order_at timestamptz
   ) ON COMMIT DROP`;
 
-/** One page of scores. Arrays: $1 ids, $2 pAlive, $3 90 d, $4 365 d, $5 order value, $6 clv, $7 next order. */
+/** JavaScript's Math.round(y) in float8: the nearest integer, halves towards +∞ (SQL round() halves to even). */
+const jsRound = (y: string) => `(floor(${y}) + CASE WHEN ${y} - floor(${y}) >= 0.5 THEN 1 ELSE 0 END)`;
+
+/**
+ * Every customer's scores: the grid's, and the Gamma-Gamma order value computed here with the core's
+ * operations in the core's order, in float8 like JavaScript's numbers (core/clv/gamma-gamma.ts
+ * expectedOrderValue: p·(v + x·z̄) / (p·x + q − 1), +∞ when the denominator is not positive), value and
+ * CLV rounded to cents as the core's callers round them (Math.round(y · 100) / 100).
+ * $1 p, $2 q, $3 v of the Gamma-Gamma fit.
+ */
 export const INSERT_RUN_VALUES = `
   INSERT INTO run_values
-  SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
-                       $7::timestamptz[])`;
+  SELECT s.customer_id, g.p_alive, g.expected_orders_90d, g.expected_orders_365d,
+         ${jsRound('e.value * 100')} / 100, ${jsRound('(g.orders_over_horizon * e.value) * 100')} / 100,
+         g.expected_next_order_at
+  FROM run_value_summaries s
+  JOIN run_value_grid g USING (x, t_x, t)
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN $1::float8 * s.x + $2::float8 - 1 <= 0 THEN 'Infinity'::float8
+                ELSE ($1::float8 * ($3::float8 + s.x * CASE WHEN s.x > 0 THEN s.zbar ELSE 0 END))
+                     / ($1::float8 * s.x + $2::float8 - 1) END AS value) e`;

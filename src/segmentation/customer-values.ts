@@ -10,18 +10,20 @@ import type { SqlExecutor } from '../store/sql-executor';
 import { deterministicSample } from './deterministic-sample';
 import {
   BUILD_VALUE_SUMMARIES,
+  CLOSE_VALUE_GRID,
+  CREATE_RUN_VALUE_GRID,
   CREATE_RUN_VALUES,
+  FETCH_VALUE_GRID,
+  INSERT_RUN_VALUE_GRID,
   INSERT_RUN_VALUES,
-  CLOSE_VALUE_SUMMARIES,
-  FETCH_VALUE_SUMMARIES,
-  OPEN_VALUE_SUMMARIES,
+  OPEN_VALUE_GRID,
 } from './customer-values.sql';
 
 const MS_PER_DAY = 86_400_000;
 const DAYS_PER_UNIT = 7;
 /** The models are fitted on at most this many customers (a deterministic sample): 7 parameters need far fewer. */
 export const VALUE_FIT_SAMPLE = 200_000;
-/** Customers scored and written per round trip; bounds the process's memory whatever the store's size. */
+/** Distinct (x, t_x, T) scored and written per round trip; bounds the process's memory whatever the store's size. */
 const SCORE_PAGE = 50_000;
 
 export type CustomerValueOutcome =
@@ -30,8 +32,10 @@ export type CustomerValueOutcome =
 
 /**
  * Predicted value inside a segment run's transaction: summaries in SQL, the models fitted in the core on a
- * sample, every customer scored page by page into the temporary table `run_values`, which the memberships
- * join. A store the models cannot describe gets an empty table and the reason, never invented numbers.
+ * sample, the BG/NBD scores of every distinct (x, t_x, T) computed by the core page by page, then every
+ * customer's row of the temporary table `run_values` (which the memberships join) in one statement, with
+ * the Gamma-Gamma order value in SQL (customer-values.sql.ts). A store the models cannot describe gets an
+ * empty table and the reason, never invented numbers.
  */
 export class CustomerValues {
   constructor(private readonly db: SqlExecutor) {}
@@ -65,38 +69,44 @@ export class CustomerValues {
       if (error instanceof NotEnoughHistoryError) return { status: 'not_enough_history', reason: error.message };
       throw error;
     }
-    const customers = await this.scoreEveryone(model, asOf);
+    await this.scoreGrid(model, asOf);
+    const { p, q, v } = model.gammaGamma.parameters;
+    await this.db.query(INSERT_RUN_VALUES, [p, q, v]);
     await this.db.query(`ANALYZE run_values`);
-    return { status: 'predicted', model, customers };
+    return { status: 'predicted', model, customers: summaries };
   }
 
-  private async scoreEveryone(model: ClvModel, asOf: Date): Promise<number> {
+  /** The BG/NBD scores of each distinct (x, t_x, T) of the summaries, into run_value_grid. */
+  private async scoreGrid(model: ClvModel, asOf: Date): Promise<void> {
     const endDay = Math.floor(asOf.getTime() / MS_PER_DAY);
-    let scored = 0;
-    await this.db.query(OPEN_VALUE_SUMMARIES);
+    await this.db.query(CREATE_RUN_VALUE_GRID);
+    await this.db.query(OPEN_VALUE_GRID);
     for (;;) {
-      const page: SummaryRow[] = await this.db.query(FETCH_VALUE_SUMMARIES(SCORE_PAGE));
-      if (page.length === 0) {
-        await this.db.query(CLOSE_VALUE_SUMMARIES);
-        return scored;
-      }
-      const scores = scoreCustomers(model, toColumns(page));
+      const page: GridRow[] = await this.db.query(FETCH_VALUE_GRID(SCORE_PAGE));
+      if (page.length === 0) break;
+      // The order value is computed in SQL per customer; the grid only needs what x, t_x and T decide.
+      const scores = scoreCustomers(model, toColumns(page.map((row) => ({ ...row, zbar: 0 }))));
       const nextOrder = Array.from(scores.daysToNextOrder, (days) =>
         Number.isNaN(days) ? null : new Date((endDay + days) * MS_PER_DAY).toISOString(),
       );
-      await this.db.query(INSERT_RUN_VALUES, [
-        page.map((row) => row.customer_id),
+      await this.db.query(INSERT_RUN_VALUE_GRID, [
+        page.map((row) => row.x),
+        page.map((row) => row.t_x),
+        page.map((row) => row.t),
         Array.from(scores.pAlive),
         Array.from(scores.expectedOrders90d),
         Array.from(scores.expectedOrders365d),
-        Array.from(scores.expectedOrderValue, roundCents),
-        Array.from(scores.clv, roundCents),
+        Array.from(scores.ordersOverHorizon),
         nextOrder,
       ]);
-      scored += page.length;
     }
+    await this.db.query(CLOSE_VALUE_GRID);
+    // The join of every customer to the grid needs its size.
+    await this.db.query(`ANALYZE run_value_grid`);
   }
 }
+
+type GridRow = Omit<SummaryRow, 'customer_id' | 'zbar'>;
 
 interface SummaryRow {
   customer_id: string;
@@ -106,15 +116,11 @@ interface SummaryRow {
   zbar: number;
 }
 
-function toColumns(rows: SummaryRow[]): SummaryColumns {
+function toColumns(rows: Omit<SummaryRow, 'customer_id'>[]): SummaryColumns {
   return {
     repeatPurchases: Float64Array.from(rows, (row) => row.x),
     timeToLastPurchase: Float64Array.from(rows, (row) => row.t_x),
     timeObserved: Float64Array.from(rows, (row) => row.t),
     meanRepeatValue: Float64Array.from(rows, (row) => row.zbar),
   };
-}
-
-function roundCents(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -171,6 +171,8 @@ export interface ValueScores {
   expectedOrderValue: Float64Array;
   clv: Float64Array;
   daysToNextOrder: Float64Array;
+  /** Expected purchase days over the model's horizon: clv = ordersOverHorizon × expectedOrderValue. */
+  ordersOverHorizon: Float64Array;
 }
 
 /** Scores every customer of the columns in one pass: the bulk path (a million customers in about a second). */
@@ -183,6 +185,7 @@ export function scoreCustomers(model: ClvModel, columns: SummaryColumns): ValueS
     expectedOrderValue: new Float64Array(n),
     clv: new Float64Array(n),
     daysToNextOrder: new Float64Array(n),
+    ordersOverHorizon: new Float64Array(n),
   };
   const bgNbd = model.bgNbd.parameters;
   const unit = model.daysPerUnit;
@@ -206,6 +209,7 @@ export function scoreCustomers(model: ClvModel, columns: SummaryColumns): ValueS
     scores.expectedOrders365d[i] = orders365;
     scores.expectedOrderValue[i] = value;
     scores.clv[i] = ordersOverHorizon * value;
+    scores.ordersOverHorizon[i] = ordersOverHorizon;
     scores.daysToNextOrder[i] = daysToNextOrder(model, x, tx, T);
   }
   return scores;
