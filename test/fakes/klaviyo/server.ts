@@ -49,6 +49,8 @@ export class FakeKlaviyo {
   readonly throttledCounts: Record<string, number> = {};
   readonly rejectedRequests: RejectedRequest[] = [];
   readonly received: Array<{ operation: string; body: unknown }> = [];
+  /** CPU time the fake spent per operation (parse, validate, handle) and on bulk jobs ('job-processing'), ms. */
+  readonly busyMs: Record<string, number> = {};
   readonly baseUrl: string;
   private readonly contract = klaviyoContract();
   private readonly faults = new Faults();
@@ -135,9 +137,15 @@ export class FakeKlaviyo {
   private later(ms: number, step: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      const started = performance.now();
       step();
+      this.busy('job-processing', started);
     }, ms);
     this.timers.add(timer);
+  }
+
+  private busy(key: string, started: number): void {
+    this.busyMs[key] = (this.busyMs[key] ?? 0) + (performance.now() - started);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -169,7 +177,9 @@ export class FakeKlaviyo {
       if (fault?.kind === '429') return this.send(res, throttled(fault.retryAfterSeconds ?? 1, 'burst'));
       if (fault?.kind === 'timeout') return this.hold(req, res, fault.holdMs ?? 60_000);
       const body = await this.readBody(req, operation);
+      const started = performance.now();
       const reply = await ROUTES[operation.id]?.(this.context(operation, params, url, body));
+      this.busy(operation.id, started);
       if (!reply) throw new KlaviyoProblem(501, 'not_implemented', 'Not implemented.', `The fake does not implement ${operation.id} (${method} ${operation.template}).`);
       if (fault?.kind === 'drop-after-write') return void res.socket?.destroy();
       return this.send(res, { ...reply, headers: { ...rateHeaders, ...reply.headers } });
@@ -215,6 +225,7 @@ export class FakeKlaviyo {
     if (!/^application\/(vnd\.api\+)?json/.test(type)) {
       throw new KlaviyoProblem(415, 'unsupported_media_type', 'Unsupported media type.', `Content-Type '${type}' is not JSON.`, undefined);
     }
+    const started = performance.now();
     let body: unknown;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -223,6 +234,7 @@ export class FakeKlaviyo {
     }
     if (this.options.recordBodies) this.received.push({ operation: operation.id, body });
     const errors = this.contract.validateBody(operation, body);
+    this.busy(operation.id, started);
     if (errors.length) {
       const [first] = errors;
       throw new KlaviyoProblem(400, 'invalid', 'Invalid input.', first.detail, first.pointer, { errors });
