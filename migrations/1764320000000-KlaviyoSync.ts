@@ -12,7 +12,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - klaviyo_import_jobs: bulk import jobs sent and not yet applied to the ledger, with the profiles each
  *   carries, so a restarted sync polls them instead of sending them again.
  * - klaviyo_import_errors: Klaviyo's per-profile import errors.
- * - klaviyo_sync_plan: the current sync's diff, materialised once and read in batches.
+ * - klaviyo_sync_plan, klaviyo_sync_events: the current sync's diff and its "Entered Segment" events,
+ *   materialised once and read in batches; emptied when the sync ends.
  */
 export class KlaviyoSync1764320000000 implements MigrationInterface {
   name = 'KlaviyoSync1764320000000';
@@ -36,7 +37,6 @@ export class KlaviyoSync1764320000000 implements MigrationInterface {
         profile_id text,
         properties_hash text,
         lists text[] NOT NULL DEFAULT '{}',
-        last_segment_change timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (shop_id, customer_id)
       )`);
@@ -53,6 +53,14 @@ export class KlaviyoSync1764320000000 implements MigrationInterface {
         error text,
         started_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz
+      )`);
+    // One sync per shop at a time, across processes and replicas: a lease renewed while the sync works, so a
+    // killed sync's lease runs out by itself (session advisory locks would need a connection of their own).
+    await db.query(`
+      CREATE TABLE klaviyo_sync_leases (
+        shop_id integer PRIMARY KEY REFERENCES shops (id) ON DELETE CASCADE,
+        holder text NOT NULL,
+        expires_at timestamptz NOT NULL
       )`);
     await db.query(`CREATE INDEX klaviyo_syncs_shop ON klaviyo_syncs (shop_id, status, run_number)`);
     await db.query(`
@@ -86,22 +94,39 @@ export class KlaviyoSync1764320000000 implements MigrationInterface {
         phone text,
         properties jsonb,
         properties_hash text,
+        upsert boolean NOT NULL,
         add_lists text[] NOT NULL,
         add_key text NOT NULL,
         remove_lists text[] NOT NULL,
         profile_id text,
-        last_segment_change timestamptz,
         PRIMARY KEY (shop_id, sync_id, customer_id)
+      )`);
+    await db.query(`
+      CREATE TABLE klaviyo_sync_events (
+        shop_id integer NOT NULL,
+        sync_id bigint NOT NULL,
+        run_id bigint NOT NULL,
+        run_number integer NOT NULL,
+        as_of timestamptz NOT NULL,
+        customer_id text NOT NULL,
+        email text,
+        phone text,
+        from_group text,
+        to_group text NOT NULL,
+        rfm_score smallint,
+        PRIMARY KEY (shop_id, sync_id, run_number, customer_id)
       )`);
     await db.query(`CREATE INDEX klaviyo_sync_plan_adds ON klaviyo_sync_plan (shop_id, sync_id, add_key, customer_id)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
     for (const table of [
+      'klaviyo_sync_events',
       'klaviyo_sync_plan',
       'klaviyo_import_errors',
       'klaviyo_import_jobs',
       'klaviyo_syncs',
+      'klaviyo_sync_leases',
       'klaviyo_profiles',
       'klaviyo_lists',
     ]) {

@@ -1,8 +1,10 @@
 /**
  * A customer as a Klaviyo profile. Identity: email, phone (E.164) and external_id = the Shopify customer
  * id. Properties are the segment figures (see klaviyo-sync.sql.ts for how each is computed); a property
- * without a value (no VIP tier, no prediction yet) is unset rather than left stale. No consent field is
- * ever written: list membership and properties change no subscription.
+ * without a value (no VIP tier, no prediction yet) is sent as null rather than left stale. (Klaviyo's
+ * `meta.patch_properties.unset` would remove the key, but klaviyo-api 23 cannot serialize it: its type map
+ * names the array variant "Array&lt;string&gt;" and the serializer throws.) No consent field is ever
+ * written: list membership and properties change no subscription.
  *
  * The SDK takes camelCase attribute names (phoneNumber, externalId) and silently drops snake_case ones;
  * `toSdkProfile` builds what the SDK wants, `wireProfile` what it sends, which is what the size limits
@@ -38,7 +40,6 @@ export interface SyncedCustomer {
 export interface SdkProfile {
   type: 'profile';
   attributes: { email?: string; phoneNumber?: string; externalId: string; properties: Record<string, unknown> };
-  meta?: { patchProperties: { unset: string[] } };
 }
 
 /** A phone number in E.164 (+ then 8 to 15 digits), or null when the text cannot be one without guessing. */
@@ -64,12 +65,7 @@ export function toSdkProfile(customer: SyncedCustomer): SdkProfile {
   const email = emailOf(customer.email);
   const phone = e164(customer.phone);
   const properties: Record<string, unknown> = {};
-  const unset: string[] = [];
-  for (const name of PROFILE_PROPERTIES) {
-    const value = customer.properties[name];
-    if (value === null || value === undefined) unset.push(name);
-    else properties[name] = value;
-  }
+  for (const name of PROFILE_PROPERTIES) properties[name] = customer.properties[name] ?? null;
   return {
     type: 'profile',
     attributes: {
@@ -78,7 +74,6 @@ export function toSdkProfile(customer: SyncedCustomer): SdkProfile {
       externalId: customer.customerId,
       properties,
     },
-    ...(unset.length ? { meta: { patchProperties: { unset } } } : {}),
   };
 }
 
@@ -93,7 +88,6 @@ export function wireProfile(profile: SdkProfile): unknown {
       external_id: externalId,
       properties,
     },
-    ...(profile.meta ? { meta: { patch_properties: { unset: profile.meta.patchProperties.unset } } } : {}),
   };
 }
 

@@ -91,7 +91,7 @@ class WindowBucket {
 /**
  * The limiter of one operation: burst and steady buckets. `reserve(now)` spends a token from each at the
  * earliest time both have one, and says how long the caller must wait before sending. Reservations are
- * made in call order, so concurrent callers queue fairly. A safety margin (default 5%) absorbs the clock
+ * made in call order, so concurrent callers queue fairly. A safety margin (default 2%) absorbs the clock
  * skew between client and server.
  */
 export class OperationLimiter {
@@ -100,7 +100,7 @@ export class OperationLimiter {
   /** The time of the latest reservation: later ones never go before it. */
   private last = -Infinity;
 
-  constructor(limit: RateLimit, margin = 0.05) {
+  constructor(limit: RateLimit, margin = 0.02) {
     this.burst = new WindowBucket(limit.burst, 1000 * (1 + margin));
     this.steady = new WindowBucket(limit.steady, 60_000 * (1 + margin));
   }
@@ -126,7 +126,7 @@ export class AccountLimiter {
 
   constructor(
     private readonly limits: Record<KlaviyoOperation, RateLimit> = PUBLISHED_LIMITS,
-    private readonly margin = 0.05,
+    private readonly margin = 0.02,
   ) {}
 
   reserve(operation: KlaviyoOperation, now: number): number {

@@ -1,0 +1,375 @@
+import type { SqlExecutor } from '../store/sql-executor';
+import { APPLY_IMPORT, BUILD_EVENTS, BUILD_PLAN, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
+
+export interface ListRow {
+  segmentKey: string;
+  listName: string;
+  listId: string | null;
+  status: 'creating' | 'ready' | 'deferred';
+}
+
+export interface SyncRow {
+  id: number;
+  shopId: number;
+  runId: number;
+  runNumber: number;
+  baseline: boolean;
+  eventsCursor: string | null;
+}
+
+export interface PendingJob {
+  jobId: string;
+  listKeys: string[];
+  customerIds: string[];
+  hashes: string[];
+}
+
+export interface PlanProfileRow {
+  customer_id: string;
+  email: string | null;
+  phone: string | null;
+  properties: Record<string, unknown>;
+  properties_hash: string;
+}
+
+export interface EventRow {
+  run_id: string;
+  run_number: number;
+  as_of: Date;
+  customer_id: string;
+  email: string | null;
+  phone: string | null;
+  from_group: string | null;
+  to_group: string;
+  rfm_score: number | null;
+}
+
+/** Every statement of the Klaviyo destination's state (see migrations/1764320000000-KlaviyoSync.ts). */
+export class KlaviyoSyncRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  // --- lists -------------------------------------------------------------------------------------------
+
+  async lists(shopId: number): Promise<Map<string, ListRow>> {
+    const rows = await this.db.query(
+      `SELECT segment_key, list_name, list_id, status FROM klaviyo_lists WHERE shop_id = $1`,
+      [shopId],
+    );
+    return new Map(
+      rows.map((row: any) => [
+        row.segment_key,
+        { segmentKey: row.segment_key, listName: row.list_name, listId: row.list_id, status: row.status },
+      ]),
+    );
+  }
+
+  /** Lists created (or attempted: an intent counts) today, UTC, against the daily cap. */
+  async listsCreatedToday(shopId: number): Promise<number> {
+    const [row] = await this.db.query(
+      `SELECT count(*)::int AS n FROM klaviyo_lists WHERE shop_id = $1 AND created_on = (now() AT TIME ZONE 'UTC')::date`,
+      [shopId],
+    );
+    return row.n;
+  }
+
+  /** The intent, written before the list is created: a later attempt looks the name up first. */
+  async markListCreating(shopId: number, segmentKey: string, listName: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO klaviyo_lists (shop_id, segment_key, list_name, status, created_on)
+       VALUES ($1, $2, $3, 'creating', (now() AT TIME ZONE 'UTC')::date)
+       ON CONFLICT (shop_id, segment_key) DO UPDATE SET list_name = EXCLUDED.list_name, status = 'creating',
+         created_on = EXCLUDED.created_on, updated_at = now()`,
+      [shopId, segmentKey, listName],
+    );
+  }
+
+  async markListReady(shopId: number, segmentKey: string, listName: string, listId: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO klaviyo_lists (shop_id, segment_key, list_name, list_id, status) VALUES ($1, $2, $3, $4, 'ready')
+       ON CONFLICT (shop_id, segment_key) DO UPDATE SET list_id = EXCLUDED.list_id, status = 'ready', updated_at = now()`,
+      [shopId, segmentKey, listName, listId],
+    );
+  }
+
+  async markListDeferred(shopId: number, segmentKey: string, listName: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO klaviyo_lists (shop_id, segment_key, list_name, status) VALUES ($1, $2, $3, 'deferred')
+       ON CONFLICT (shop_id, segment_key) DO UPDATE SET status = 'deferred', updated_at = now()
+       WHERE klaviyo_lists.status <> 'creating'`,
+      [shopId, segmentKey, listName],
+    );
+  }
+
+  // --- lease -------------------------------------------------------------------------------------------
+
+  /** Takes (or renews) the shop's sync lease for `seconds`; false when another holder's lease still runs. */
+  async takeLease(shopId: number, holder: string, seconds: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO klaviyo_sync_leases (shop_id, holder, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+       ON CONFLICT (shop_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+       WHERE klaviyo_sync_leases.holder = EXCLUDED.holder OR klaviyo_sync_leases.expires_at < now()
+       RETURNING holder`,
+      [shopId, holder, seconds],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseLease(shopId: number, holder: string): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_sync_leases WHERE shop_id = $1 AND holder = $2`, [shopId, holder]);
+  }
+
+  // --- syncs -------------------------------------------------------------------------------------------
+
+  /** The sync a crash left running or an error stopped, if it is the shop's latest. */
+  async unfinishedSync(shopId: number): Promise<SyncRow | null> {
+    const rows = await this.db.query(
+      `SELECT id, shop_id, run_id, run_number, baseline, events_cursor, status FROM klaviyo_syncs
+       WHERE shop_id = $1 AND status <> 'abandoned' ORDER BY id DESC LIMIT 1`,
+      [shopId],
+    );
+    return rows.length && rows[0].status !== 'succeeded' ? toSync(rows[0]) : null;
+  }
+
+  async markRunning(syncId: number): Promise<void> {
+    await this.db.query(`UPDATE klaviyo_syncs SET status = 'running', error = NULL WHERE id = $1`, [syncId]);
+  }
+
+  /** The run number of the last sync that finished, or null before the first. */
+  async lastSyncedRunNumber(shopId: number): Promise<number | null> {
+    const [row] = await this.db.query(
+      `SELECT max(run_number) AS n FROM klaviyo_syncs WHERE shop_id = $1 AND status = 'succeeded'`,
+      [shopId],
+    );
+    return row.n === null ? null : Number(row.n);
+  }
+
+  async startSync(shopId: number, runId: number, runNumber: number, baseline: boolean): Promise<SyncRow> {
+    const [row] = await this.db.query(
+      `INSERT INTO klaviyo_syncs (shop_id, run_id, run_number, status, baseline) VALUES ($1, $2, $3, 'running', $4)
+       RETURNING id, shop_id, run_id, run_number, baseline, events_cursor`,
+      [shopId, runId, runNumber, baseline],
+    );
+    return toSync(row);
+  }
+
+  async abandonSync(syncId: number): Promise<void> {
+    await this.db.query(`UPDATE klaviyo_syncs SET status = 'abandoned', finished_at = now() WHERE id = $1`, [syncId]);
+    await this.db.query(`DELETE FROM klaviyo_sync_plan WHERE sync_id = $1`, [syncId]);
+    await this.db.query(`DELETE FROM klaviyo_sync_events WHERE sync_id = $1`, [syncId]);
+  }
+
+  async finishSync(syncId: number, status: 'succeeded' | 'failed', figures: object, error: string | null = null): Promise<void> {
+    await this.db.query(
+      `UPDATE klaviyo_syncs SET status = $2, figures = $3::jsonb, error = $4, finished_at = now() WHERE id = $1`,
+      [syncId, status, JSON.stringify(figures), error],
+    );
+  }
+
+  async saveEventsCursor(syncId: number, cursor: string): Promise<void> {
+    await this.db.query(`UPDATE klaviyo_syncs SET events_cursor = $2 WHERE id = $1`, [syncId, cursor]);
+  }
+
+  // --- plan --------------------------------------------------------------------------------------------
+
+  async clearPlan(shopId: number, syncId: number): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_sync_plan WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
+  }
+
+  async clearEvents(shopId: number, syncId: number): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
+  }
+
+  async buildPlan(
+    shopId: number,
+    syncId: number,
+    run: { id: number; runNumber: number },
+    enabledSegments: string[],
+    readyListKeys: string[],
+  ): Promise<void> {
+    await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys]);
+  }
+
+  async buildEvents(shopId: number, syncId: number, afterRunNumber: number, runNumber: number): Promise<void> {
+    await this.db.query(BUILD_EVENTS, [shopId, syncId, afterRunNumber, runNumber]);
+  }
+
+  async unreachable(shopId: number, runId: number): Promise<number> {
+    const [row] = await this.db.query(COUNT_UNREACHABLE, [shopId, runId]);
+    return row.n;
+  }
+
+  /** The upsert groups (profiles joining the same lists), with their sizes. */
+  async upsertGroups(shopId: number, syncId: number): Promise<{ addKey: string; addLists: string[]; profiles: number }[]> {
+    const rows = await this.db.query(
+      `SELECT add_key, add_lists, count(*)::int AS n FROM klaviyo_sync_plan
+       WHERE shop_id = $1 AND sync_id = $2 AND upsert GROUP BY add_key, add_lists ORDER BY add_key`,
+      [shopId, syncId],
+    );
+    return rows.map((row: any) => ({ addKey: row.add_key, addLists: row.add_lists, profiles: row.n }));
+  }
+
+  async upsertBatch(shopId: number, syncId: number, addKey: string, after: string, limit: number): Promise<PlanProfileRow[]> {
+    return this.db.query(
+      `SELECT customer_id, email, phone, properties, properties_hash FROM klaviyo_sync_plan
+       WHERE shop_id = $1 AND sync_id = $2 AND upsert AND add_key = $3 AND customer_id > $4
+       ORDER BY customer_id LIMIT $5`,
+      [shopId, syncId, addKey, after, limit],
+    );
+  }
+
+  /** Removal counts per list key. */
+  async removalCounts(shopId: number, syncId: number): Promise<Map<string, number>> {
+    const rows = await this.db.query(
+      `SELECT k, count(*)::int AS n FROM klaviyo_sync_plan CROSS JOIN LATERAL unnest(remove_lists) AS k
+       WHERE shop_id = $1 AND sync_id = $2 GROUP BY k ORDER BY k`,
+      [shopId, syncId],
+    );
+    return new Map(rows.map((row: any) => [row.k, row.n]));
+  }
+
+  /** Customers to remove from some list whose Klaviyo profile id is not known yet. */
+  async removalsWithoutProfileId(shopId: number, syncId: number, after: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query(
+      `SELECT customer_id FROM klaviyo_sync_plan
+       WHERE shop_id = $1 AND sync_id = $2 AND cardinality(remove_lists) > 0 AND profile_id IS NULL AND customer_id > $3
+       ORDER BY customer_id LIMIT $4`,
+      [shopId, syncId, after, limit],
+    );
+    return rows.map((row: any) => row.customer_id);
+  }
+
+  /** Records Klaviyo profile ids in the ledger and the plan. */
+  async saveProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
+    if (ids.size === 0) return;
+    const customers = [...ids.keys()];
+    const profiles = customers.map((customer) => ids.get(customer) as string);
+    for (const [table, extra] of [
+      ['klaviyo_profiles', ''],
+      ['klaviyo_sync_plan', ' AND t.sync_id = $4'],
+    ] as const) {
+      await this.db.query(
+        `UPDATE ${table} t SET profile_id = v.profile_id FROM unnest($2::text[], $3::text[]) AS v (customer_id, profile_id)
+         WHERE t.shop_id = $1 AND t.customer_id = v.customer_id${extra}`,
+        extra ? [shopId, customers, profiles, syncId] : [shopId, customers, profiles],
+      );
+    }
+  }
+
+  async removalBatch(
+    shopId: number,
+    syncId: number,
+    listKey: string,
+    after: string,
+    limit: number,
+  ): Promise<{ customer_id: string; profile_id: string | null }[]> {
+    return this.db.query(
+      `SELECT customer_id, profile_id FROM klaviyo_sync_plan
+       WHERE shop_id = $1 AND sync_id = $2 AND $3 = ANY(remove_lists) AND customer_id > $4
+       ORDER BY customer_id LIMIT $5`,
+      [shopId, syncId, listKey, after, limit],
+    );
+  }
+
+  /** Confirms removals from a list in the ledger (after Klaviyo's 2xx). */
+  async applyRemoval(shopId: number, listKey: string, customerIds: string[]): Promise<void> {
+    await this.db.query(
+      `UPDATE klaviyo_profiles SET lists = array_remove(lists, $2), updated_at = now()
+       WHERE shop_id = $1 AND customer_id = ANY($3::text[])`,
+      [shopId, listKey, customerIds],
+    );
+  }
+
+  async eventBatch(shopId: number, syncId: number, after: [number, string], limit: number): Promise<EventRow[]> {
+    return this.db.query(
+      `SELECT run_id, run_number, as_of, customer_id, email, phone, from_group, to_group, rfm_score FROM klaviyo_sync_events
+       WHERE shop_id = $1 AND sync_id = $2 AND (run_number, customer_id) > ($3, $4)
+       ORDER BY run_number, customer_id LIMIT $5`,
+      [shopId, syncId, after[0], after[1], limit],
+    );
+  }
+
+  async eventCount(shopId: number, syncId: number): Promise<number> {
+    const [row] = await this.db.query(
+      `SELECT count(*)::int AS n FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`,
+      [shopId, syncId],
+    );
+    return row.n;
+  }
+
+  // --- import jobs -------------------------------------------------------------------------------------
+
+  async recordJob(shopId: number, syncId: number, job: PendingJob): Promise<void> {
+    await this.db.query(
+      `INSERT INTO klaviyo_import_jobs (shop_id, job_id, sync_id, list_keys, customer_ids, hashes)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [shopId, job.jobId, syncId, job.listKeys, job.customerIds, job.hashes],
+    );
+  }
+
+  async pendingJobs(shopId: number): Promise<PendingJob[]> {
+    const rows = await this.db.query(
+      `SELECT job_id, list_keys, customer_ids, hashes FROM klaviyo_import_jobs
+       WHERE shop_id = $1 AND status = 'sent' ORDER BY created_at, job_id`,
+      [shopId],
+    );
+    return rows.map((row: any) => ({
+      jobId: row.job_id,
+      listKeys: row.list_keys,
+      customerIds: row.customer_ids,
+      hashes: row.hashes,
+    }));
+  }
+
+  /**
+   * A finished job applied, in an order safe to repeat: errors recorded, the ledger updated, then the job
+   * dropped (a crash in between applies it again, to the same result).
+   */
+  async applyJob(
+    shopId: number,
+    job: PendingJob,
+    errors: { customerId: string | null; code: string; detail: string }[],
+  ): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_import_errors WHERE shop_id = $1 AND job_id = $2`, [shopId, job.jobId]);
+    if (errors.length) {
+      await this.db.query(
+        `INSERT INTO klaviyo_import_errors (shop_id, job_id, customer_id, code, detail)
+         SELECT $1, $2, e.customer_id, e.code, e.detail FROM unnest($3::text[], $4::text[], $5::text[]) AS e (customer_id, code, detail)`,
+        [shopId, job.jobId, errors.map((e) => e.customerId), errors.map((e) => e.code), errors.map((e) => e.detail)],
+      );
+    }
+    const rejected = errors.map((e) => e.customerId).filter((id): id is string => id !== null);
+    await this.db.query(APPLY_IMPORT, [shopId, job.customerIds, job.hashes, job.listKeys, rejected]);
+    await this.db.query(`DELETE FROM klaviyo_import_jobs WHERE shop_id = $1 AND job_id = $2`, [shopId, job.jobId]);
+  }
+
+  /** A job Klaviyo no longer knows or cancelled: dropped; its profiles are in the next plan again. */
+  async dropJob(shopId: number, jobId: string): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_import_jobs WHERE shop_id = $1 AND job_id = $2`, [shopId, jobId]);
+  }
+
+  // --- ledger ------------------------------------------------------------------------------------------
+
+  async ledgerEntry(shopId: number, customerId: string): Promise<{ profileId: string | null } | null> {
+    const rows = await this.db.query(
+      `SELECT profile_id FROM klaviyo_profiles WHERE shop_id = $1 AND customer_id = $2`,
+      [shopId, customerId],
+    );
+    return rows.length ? { profileId: rows[0].profile_id } : null;
+  }
+
+  async forget(shopId: number, customerId: string): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_profiles WHERE shop_id = $1 AND customer_id = $2`, [shopId, customerId]);
+    await this.db.query(`DELETE FROM klaviyo_import_errors WHERE shop_id = $1 AND customer_id = $2`, [shopId, customerId]);
+  }
+}
+
+function toSync(row: any): SyncRow {
+  return {
+    id: Number(row.id),
+    shopId: row.shop_id,
+    runId: Number(row.run_id),
+    runNumber: row.run_number,
+    baseline: row.baseline,
+    eventsCursor: row.events_cursor,
+  };
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { RFM_GROUPS } from '../segmentation/core/rfm-groups';
+import { SegmentRunRepository } from '../segmentation/segment-run.repository';
+import type { ShopCredentialsRepository } from '../shops/shop-credentials.repository';
+import type { ShopRecord, ShopsRepository } from '../shops/shops.repository';
+import { DAILY_LIST_CREATIONS } from './core/rate-limits';
+import { parseKlaviyoSettings, syncedSegments, type SyncedSegment } from './core/synced-segments';
+import type { KlaviyoClient } from './klaviyo-client';
+import { ensureLists } from './klaviyo-lists';
+import { KlaviyoSyncRepository, type SyncRow } from './klaviyo-sync.repository';
+import { ProfileImport } from './profile-import';
+import { removeFromLists } from './list-removals';
+import { sendEnteredSegmentEvents } from './segment-events';
+import { processDeletions } from './destination-deletions';
+import { SILENT_PROGRESS, type SyncProgress } from './sync-progress';
+import { KlaviyoNotConnectedError } from './klaviyo-connect.service';
+
+/** How long a sync's lease on its shop lasts without renewal (a killed sync blocks the next one this long at most). */
+const LEASE_SECONDS = 60;
+
+export const VIP_TIERS = [
+  { key: 'silver', name: 'Silver' },
+  { key: 'gold', name: 'Gold' },
+  { key: 'platinum', name: 'Platinum' },
+];
+
+export interface SyncReport {
+  shop: string;
+  runNumber: number;
+  baseline: boolean;
+  resumed: boolean;
+  lists: { created: string[]; recovered: string[]; deferred: string[] };
+  profiles: { planned: number; sent: number; confirmed: number; rejected: number; skippedUnreachable: number };
+  jobs: number;
+  removals: number;
+  events: number;
+  deletions: number;
+  calls: Record<string, number>;
+  throttled: number;
+  rateLimitWaitSeconds: number;
+  seconds: number;
+  messages: string[];
+}
+
+export type KlaviyoClientFactory = (apiKey: string) => KlaviyoClient;
+
+/**
+ * A shop's latest segment run, pushed to Klaviyo by difference: lists ensured, the diff against the
+ * ledger planned in SQL, profiles imported in bulk jobs, list removals, then "Entered Segment" events.
+ * One sync per shop at a time (a lease). Killed at any point, the next sync resumes the same
+ * one: jobs already sent are polled, the plan is recomputed from the ledger (only what Klaviyo confirmed),
+ * and events carry ids Klaviyo stores once.
+ */
+export class KlaviyoSyncService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly shops: ShopsRepository,
+    private readonly credentials: ShopCredentialsRepository,
+    private readonly clientFor: KlaviyoClientFactory,
+    private readonly secretKey: Buffer | null = null,
+    private readonly dailyListCap = DAILY_LIST_CREATIONS,
+  ) {}
+
+  async sync(domain: string | null, progress: SyncProgress = SILENT_PROGRESS): Promise<SyncReport> {
+    const started = Date.now();
+    const shop = await this.shops.resolve(domain);
+    const apiKey = await this.credentials.get(shop.id, 'klaviyo');
+    if (!apiKey) throw new KlaviyoNotConnectedError(shop.domain);
+    const run = await new SegmentRunRepository(this.db).latestSucceededRun(shop.id);
+    if (!run) throw new Error(`Shop ${shop.domain} has no segment run to sync yet: run segment-sync segment first`);
+    const client = this.clientFor(apiKey);
+    const repository = new KlaviyoSyncRepository(this.db);
+    const holder = randomUUID();
+    if (!(await repository.takeLease(shop.id, holder, LEASE_SECONDS))) {
+      throw new Error(`A Klaviyo sync of ${shop.domain} is already running (its lease lasts ${LEASE_SECONDS} s after it stops)`);
+    }
+    const renewal = setInterval(() => void repository.takeLease(shop.id, holder, LEASE_SECONDS).catch(() => undefined), (LEASE_SECONDS * 1000) / 3);
+    renewal.unref();
+    try {
+      const deletions = await processDeletions(this.db, client, repository, shop.id, this.secretKey);
+      const { sync, resumed, lastSynced } = await this.openSync(repository, shop.id, run.id, run.runNumber);
+      try {
+        const report = await this.work(client, repository, shop, sync, lastSynced, progress);
+        const statistics = client.session.statistics;
+        const result: SyncReport = {
+          ...report,
+          resumed,
+          deletions,
+          calls: Object.fromEntries(statistics.calls),
+          throttled: [...statistics.throttled.values()].reduce((a, b) => a + b, 0),
+          rateLimitWaitSeconds: Math.round(statistics.rateLimitWaitMs) / 1000,
+          seconds: (Date.now() - started) / 1000,
+        };
+        await repository.clearPlan(shop.id, sync.id);
+        await repository.clearEvents(shop.id, sync.id);
+        await repository.finishSync(sync.id, 'succeeded', result);
+        return result;
+      } catch (error) {
+        await repository.finishSync(sync.id, 'failed', {}, (error as Error).message);
+        throw error;
+      }
+    } finally {
+      clearInterval(renewal);
+      await repository.releaseLease(shop.id, holder).catch(() => undefined);
+    }
+  }
+
+  /** The interrupted sync of this same run, resumed; otherwise a new one (the first one is the baseline). */
+  private async openSync(repository: KlaviyoSyncRepository, shopId: number, runId: number, runNumber: number) {
+    const lastSynced = await repository.lastSyncedRunNumber(shopId);
+    const unfinished = await repository.unfinishedSync(shopId);
+    if (unfinished && unfinished.runId === runId) {
+      await repository.markRunning(unfinished.id);
+      return { sync: unfinished, resumed: true, lastSynced };
+    }
+    if (unfinished) await repository.abandonSync(unfinished.id);
+    return { sync: await repository.startSync(shopId, runId, runNumber, lastSynced === null), resumed: false, lastSynced };
+  }
+
+  private async work(
+    client: KlaviyoClient,
+    repository: KlaviyoSyncRepository,
+    shop: ShopRecord,
+    sync: SyncRow,
+    lastSynced: number | null,
+    progress: SyncProgress,
+  ) {
+    const messages: string[] = [];
+    const imports = new ProfileImport(client, repository, shop.id, progress);
+    await imports.resumePending();
+
+    const { segments, enabled } = await this.segments(shop.id, messages);
+    const lists = await ensureLists(client, repository, shop.id, segments, this.dailyListCap);
+    if (lists.deferred.length) {
+      messages.push(
+        `Klaviyo's daily cap on new lists is reached: ${lists.deferred.length} list(s) deferred to tomorrow ` +
+          `(${lists.deferred.join(', ')}); their members join once the lists exist`,
+      );
+    }
+
+    await repository.clearPlan(shop.id, sync.id);
+    await repository.buildPlan(shop.id, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, [...lists.ready.keys()]);
+    const groups = await repository.upsertGroups(shop.id, sync.id);
+    const planned = groups.reduce((sum, group) => sum + group.profiles, 0);
+    const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
+
+    progress.phase('klaviyo profiles', planned);
+    await imports.send(sync.id, lists.ready);
+    progress.done(`${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs`);
+
+    const removals = await removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress);
+
+    let events = 0;
+    if (!sync.baseline && lastSynced !== null) {
+      events = await sendEnteredSegmentEvents(client, repository, shop.domain, sync, lastSynced, progress);
+    } else {
+      messages.push('First sync: the baseline is set and no "Entered Segment" event is sent (no flow fires for the whole base)');
+    }
+    return {
+      shop: shop.domain,
+      runNumber: sync.runNumber,
+      baseline: sync.baseline,
+      lists: { created: lists.created, recovered: lists.recovered, deferred: lists.deferred },
+      profiles: {
+        planned,
+        sent: imports.figures.profilesSent,
+        confirmed: imports.figures.profilesConfirmed,
+        rejected: imports.figures.profilesRejected,
+        skippedUnreachable,
+      },
+      jobs: imports.figures.jobs,
+      removals,
+      events,
+      messages,
+    };
+  }
+
+  /** The segments synced as lists, and the enabled saved segment keys that exist. */
+  async segments(shopId: number, messages: string[]): Promise<{ segments: SyncedSegment[]; enabled: string[] }> {
+    const settings = parseKlaviyoSettings((await this.shops.settings(shopId)).klaviyo);
+    const saved: { key: string; name: string }[] = settings.segments.length
+      ? await this.db.query(`SELECT key, name FROM saved_segments WHERE shop_id = $1 AND key = ANY($2::text[]) ORDER BY key`, [
+          shopId,
+          settings.segments,
+        ])
+      : [];
+    const missing = settings.segments.filter((key) => !saved.some((segment) => segment.key === key));
+    if (missing.length) messages.push(`Enabled segments that no longer exist are skipped: ${missing.join(', ')}`);
+    return { segments: syncedSegments(RFM_GROUPS, VIP_TIERS, saved), enabled: saved.map((segment) => segment.key) };
+  }
+}

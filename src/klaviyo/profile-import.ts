@@ -1,0 +1,143 @@
+import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunker';
+import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
+import { KlaviyoApiError, type KlaviyoClient } from './klaviyo-client';
+import type { KlaviyoSyncRepository, PendingJob } from './klaviyo-sync.repository';
+import type { SyncProgress } from './sync-progress';
+
+/** The body around the profiles of a bulk import job, with a list relationship per list (measured generously). */
+function envelopeBytes(lists: number): number {
+  return 200 + lists * 40;
+}
+
+/** Rows read from the plan per query. */
+const BATCH = 5_000;
+/** Import jobs sent at once: bodies are built and sent while earlier ones travel (the limiter still paces them). */
+const IN_FLIGHT = 3;
+
+export interface ImportFigures {
+  profilesSent: number;
+  jobs: number;
+  profilesConfirmed: number;
+  profilesRejected: number;
+  polls: number;
+}
+
+type Entry = { profile: SdkProfile; customerId: string; hash: string };
+
+/**
+ * The plan's upserts as bulk import jobs: one group per set of lists to join, cut into jobs of at most
+ * 10,000 profiles and 5 MB, each recorded (job id, profiles, hashes) as soon as Klaviyo accepts it, so a
+ * restart polls it instead of sending it again. Then every pending job is polled to completion and applied
+ * to the ledger, its import errors recorded per profile.
+ */
+export class ProfileImport {
+  readonly figures: ImportFigures = { profilesSent: 0, jobs: 0, profilesConfirmed: 0, profilesRejected: 0, polls: 0 };
+  private readonly pending: PendingJob[] = [];
+
+  constructor(
+    private readonly client: KlaviyoClient,
+    private readonly repository: KlaviyoSyncRepository,
+    private readonly shopId: number,
+    private readonly progress: SyncProgress,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Jobs a previous, interrupted sync sent: polled before anything is planned again. */
+  async resumePending(): Promise<void> {
+    this.pending.push(...(await this.repository.pendingJobs(this.shopId)));
+    await this.drain();
+  }
+
+  async send(syncId: number, listIds: Map<string, string>): Promise<void> {
+    const groups = await this.repository.upsertGroups(this.shopId, syncId);
+    const inFlight = new Set<Promise<void>>();
+    const submit = async (chunk: Chunk<Entry> | null, listKeys: string[]) => {
+      if (!chunk) return;
+      while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      const task = this.submit(syncId, chunk.items, listKeys, listIds).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    };
+    for (const group of groups) {
+      const chunker = new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(group.addLists.length) });
+      let after = '';
+      for (;;) {
+        const rows = await this.repository.upsertBatch(this.shopId, syncId, group.addKey, after, BATCH);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].customer_id;
+        for (const row of rows) {
+          const profile = toSdkProfile({
+            customerId: row.customer_id,
+            email: row.email,
+            phone: row.phone,
+            properties: row.properties,
+          });
+          await submit(chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, profileBytes(profile)), group.addLists);
+        }
+      }
+      await submit(chunker.flush(), group.addLists);
+    }
+    await Promise.all(inFlight);
+    await this.drain();
+  }
+
+  private async submit(syncId: number, items: Entry[], listKeys: string[], listIds: Map<string, string>): Promise<void> {
+    const ids = listKeys.map((key) => listIds.get(key) as string);
+    const jobId = await this.client.startProfileImport(
+      items.map((item) => item.profile),
+      ids,
+    );
+    const job: PendingJob = {
+      jobId,
+      listKeys,
+      customerIds: items.map((item) => item.customerId),
+      hashes: items.map((item) => item.hash),
+    };
+    await this.repository.recordJob(this.shopId, syncId, job);
+    this.pending.push(job);
+    this.figures.jobs += 1;
+    this.figures.profilesSent += items.length;
+    this.progress.advance(items.length);
+    this.progress.status({ jobsPending: this.pending.length });
+  }
+
+  /** Polls the pending jobs, oldest first, until each is complete and applied. */
+  private async drain(): Promise<void> {
+    let wait = 500;
+    while (this.pending.length > 0) {
+      const job = this.pending[0];
+      let status;
+      try {
+        this.figures.polls += 1;
+        status = await this.client.importJob(job.jobId);
+      } catch (error) {
+        if (error instanceof KlaviyoApiError && error.status === 404) {
+          await this.repository.dropJob(this.shopId, job.jobId);
+          this.pending.shift();
+          continue;
+        }
+        throw error;
+      }
+      if (status.status === 'complete') {
+        const errors = status.failed > 0 ? await this.client.importErrors(job.jobId) : [];
+        const inJob = new Set(job.customerIds);
+        const rejected = errors.map((error) => ({
+          customerId: error.externalId && inJob.has(error.externalId) ? error.externalId : null,
+          code: error.code,
+          detail: error.detail,
+        }));
+        await this.repository.applyJob(this.shopId, job, rejected);
+        this.figures.profilesRejected += rejected.length;
+        this.figures.profilesConfirmed += job.customerIds.length - rejected.filter((e) => e.customerId).length;
+        this.pending.shift();
+        this.progress.status({ jobsPending: this.pending.length });
+        wait = 500;
+      } else if (status.status === 'cancelled' || status.status === 'failed') {
+        await this.repository.dropJob(this.shopId, job.jobId);
+        this.pending.shift();
+      } else {
+        await this.sleep(wait);
+        wait = Math.min(5_000, wait * 1.5);
+      }
+    }
+  }
+}

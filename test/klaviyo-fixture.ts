@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { klaviyoClientFactory, type KlaviyoClient, type KlaviyoClientOptions } from '../src/klaviyo/klaviyo-client';
+import { KlaviyoSyncService } from '../src/klaviyo/klaviyo-sync.service';
+import { StoreBuilder } from '../src/segmentation/core/testing/store-builder';
+import { RFM_GROUPS } from '../src/segmentation/core/rfm-groups';
+import { SegmentRunService } from '../src/segmentation/segment-run.service';
+import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
+import { ShopsRepository, type ShopRecord } from '../src/shops/shops.repository';
+import { StoreRepository } from '../src/store/store.repository';
+import type { FakeKlaviyo } from './fakes/klaviyo';
+
+export const API_KEY = 'pk_test_0123456789abcdef';
+export const AS_OF = new Date('2026-11-27T06:00:00Z');
+
+/**
+ * A store of 16 customers whose behaviour spreads them over the RFM groups: recent one-time buyers, old
+ * one-time buyers, regulars, big spenders who stopped. c16 has neither email nor phone (skipped); c02 has
+ * only a phone, written the way people type it.
+ */
+export function sixteenCustomers(): StoreBuilder {
+  const store = new StoreBuilder(AS_OF);
+  const plans: [number, number, number][] = [
+    // [orders, days since last, amount]
+    [1, 3, 40], [1, 10, 35], [1, 20, 60], [1, 200, 30], [1, 400, 25], [1, 700, 20],
+    [3, 15, 80], [4, 30, 120], [6, 5, 300], [8, 12, 500], [5, 300, 400], [7, 500, 450],
+    [2, 60, 70], [2, 90, 50], [1, 150, 45], [2, 40, 55],
+  ];
+  plans.forEach(([orders, last, amount], i) => {
+    const id = `c${String(i + 1).padStart(2, '0')}`;
+    const overrides =
+      id === 'c02' ? { email: null, phone: '+44 (20) 7946-0958' } : id === 'c16' ? { email: null, phone: null } : {};
+    store.customer(id, overrides);
+    for (let n = 0; n < orders; n++) store.order(id, { daysAgo: last + n * 30, totalPrice: amount });
+  });
+  return store;
+}
+
+export interface SyncWorld {
+  shop: ShopRecord;
+  shops: ShopsRepository;
+  credentials: ShopCredentialsRepository;
+  runs: SegmentRunService;
+  service: (options?: KlaviyoClientOptions & { wrap?: (client: KlaviyoClient) => KlaviyoClient; dailyListCap?: number }) => KlaviyoSyncService;
+  secretKey: Buffer;
+}
+
+/** A shop with the store written, segmented once, and connected to the fake with API_KEY. */
+export async function syncWorld(db: DataSource, fake: FakeKlaviyo, domain: string, store: StoreBuilder): Promise<SyncWorld> {
+  const secretKey = randomBytes(32);
+  const shops = new ShopsRepository(db);
+  const shop = await shops.ensure(domain);
+  const writer = new StoreRepository(db);
+  await writer.upsertCustomers(shop.id, store.customers);
+  await writer.upsertOrders(shop.id, store.orders, 'test');
+  const runs = new SegmentRunService(db, shops);
+  await runs.run(shop, { asOf: AS_OF });
+  const credentials = new ShopCredentialsRepository(db, secretKey);
+  await credentials.put(shop.id, 'klaviyo', API_KEY);
+  return {
+    shop,
+    shops,
+    credentials,
+    runs,
+    secretKey,
+    service: (options = {}) => {
+      const factory = klaviyoClientFactory(fake.baseUrl, { timeoutMs: 2_000, ...options });
+      const clientFor = options.wrap ? (key: string) => options.wrap!(factory(key)) : factory;
+      return new KlaviyoSyncService(db, shops, credentials, clientFor, secretKey, options.dailyListCap);
+    },
+  };
+}
+
+const GROUP_NAMES = new Map(RFM_GROUPS.map((group) => [group.key, group.name]));
+
+/**
+ * What Klaviyo should hold after syncing a run, computed here from the run's rows (not by the sync's SQL):
+ * list name → external ids, and each reachable customer's properties.
+ */
+export async function intendedState(db: DataSource, shopId: number, runId: number) {
+  const rows: any[] = await db.query(
+    `SELECT m.*, c.email, c.phone,
+       (SELECT max(r.as_of) FROM segment_changes sc JOIN segment_runs r ON r.id = sc.run_id
+        WHERE sc.shop_id = m.shop_id AND sc.customer_id = m.customer_id AND sc.to_group IS NOT NULL AND r.id <= $2) AS changed_at
+     FROM segment_memberships m JOIN customers c USING (shop_id, customer_id)
+     WHERE m.shop_id = $1 AND m.run_id = $2 ORDER BY m.customer_id`,
+    [shopId, runId],
+  );
+  const lists = new Map<string, string[]>();
+  const properties = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    if (!row.email && !row.phone) continue;
+    const listNames = [`segment-sync · ${GROUP_NAMES.get(row.rfm_group)}`];
+    if (row.vip_tier) listNames.push(`segment-sync · VIP ${row.vip_tier[0].toUpperCase()}${row.vip_tier.slice(1)}`);
+    for (const name of listNames) lists.set(name, [...(lists.get(name) ?? []), row.customer_id]);
+    const props: Record<string, unknown> = {
+      rfm_group: row.rfm_group,
+      rfm_score: row.rfm_score,
+      r: row.r,
+      f: row.f,
+      m: row.m,
+      recency_days: row.recency_days,
+      orders: row.frequency,
+      net_spent: Number(row.monetary),
+      aov: Number(row.aov),
+      segments: expect.any(Array),
+      last_segment_change: new Date(row.changed_at).toISOString().replace('.000', ''),
+    };
+    props.vip_tier = row.vip_tier ?? null;
+    props.predicted_clv = row.predicted_clv === null ? null : Number(row.predicted_clv);
+    props.churn_risk = row.churn_risk === null ? null : Math.round(row.churn_risk * 10_000) / 10_000;
+    properties.set(row.customer_id, props);
+  }
+  return { lists, properties };
+}
+
+/** What the fake holds: lists named "segment-sync · …" → sorted external ids of their members. */
+export function klaviyoLists(fake: FakeKlaviyo): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  for (const list of fake.state.lists.values()) {
+    if (!list.name.startsWith('segment-sync · ')) continue;
+    const members = [...list.members].map((id) => fake.state.profiles.get(id)?.external_id ?? `?${id}`).sort();
+    if (members.length) lists.set(list.name, members);
+  }
+  return lists;
+}

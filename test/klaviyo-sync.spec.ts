@@ -1,0 +1,115 @@
+import { StoreBuilder } from '../src/segmentation/core/testing/store-builder';
+import { StoreRepository } from '../src/store/store.repository';
+import { FakeKlaviyo } from './fakes/klaviyo';
+import { API_KEY, AS_OF, intendedState, klaviyoLists, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+
+const DAY = 86_400_000;
+
+describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (target) => {
+  let test: TestDatabase;
+  let fake: FakeKlaviyo;
+  let shopNumber = 0;
+  beforeAll(async () => {
+    test = await target.open();
+  });
+  afterAll(async () => test?.dispose());
+  beforeEach(async () => {
+    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 50, recordBodies: true });
+  });
+  afterEach(async () => fake?.close());
+
+  const world = () => syncWorld(test.database.dataSource, fake, `sync-${++shopNumber}.myshopify.com`, sixteenCustomers());
+  const latestRun = async (shopId: number) =>
+    (await test.database.dataSource.query(`SELECT max(id)::int AS id FROM segment_runs WHERE shop_id = $1`, [shopId]))[0].id;
+
+  it('first sync: one list per group and tier, every reachable customer in its lists with its properties, no event', async () => {
+    const { shop, service } = await world();
+
+    const report = await service().sync(shop.domain);
+
+    const intended = await intendedState(test.database.dataSource, shop.id, await latestRun(shop.id));
+    expect(klaviyoLists(fake)).toEqual(intended.lists);
+    for (const [customerId, properties] of intended.properties) {
+      expect({ customerId, properties: fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
+    }
+    // Nine lists (six groups, three tiers), each created once, whatever its membership.
+    expect(fake.state.lists.size).toBe(9);
+    expect(report).toMatchObject({
+      baseline: true,
+      events: 0,
+      profiles: { planned: 15, sent: 15, confirmed: 15, rejected: 0, skippedUnreachable: 1 },
+    });
+    expect(fake.profileByExternalId('c16')).toBeUndefined();
+    expect(fake.eventsOf('Entered Segment')).toEqual([]);
+    expect(fake.rejectedRequests).toEqual([]);
+    expect(fake.subscriptionChanges).toEqual([]);
+    expect(fake.throttledCounts).toEqual({});
+  });
+
+  it('sends identity under the names Klaviyo reads (phone_number in E.164, external_id), never dropped by the SDK', async () => {
+    const { shop, service } = await world();
+
+    await service().sync(shop.domain);
+
+    const c02 = fake.profileByExternalId('c02');
+    expect(c02).toMatchObject({ phone_number: '+442079460958', external_id: 'c02' });
+    expect(c02?.email).toBeUndefined();
+    expect(fake.profileByExternalId('c01')).toMatchObject({ email: 'c01@example.test', external_id: 'c01' });
+    const sent = fake.received
+      .filter((request) => request.operation === 'bulk_import_profiles')
+      .flatMap((request) => (request.body as any).data.attributes.profiles.data)
+      .find((profile: any) => profile.attributes.external_id === 'c02');
+    expect(Object.keys(sent.attributes).sort()).toEqual(['external_id', 'phone_number', 'properties']);
+  });
+
+  it('a second sync of the same run sends nothing; a new run sends only the changed profiles, removals and one event per change', async () => {
+    const { shop, service, runs } = await world();
+    await service().sync(shop.domain);
+    fake.resetCounters();
+
+    const again = await service().sync(shop.domain);
+    expect(again.profiles.sent).toBe(0);
+    expect(fake.callCounts).toEqual({});
+
+    // Three old one-time buyers come back and buy four times: they change group.
+    const later = new Date(AS_OF.getTime() + 60 * DAY);
+    const comeback = new StoreBuilder(later);
+    for (const id of ['c04', 'c05', 'c06']) for (let n = 0; n < 4; n++) comeback.order(id, { daysAgo: 2 + n * 10, totalPrice: 300 });
+    await new StoreRepository(test.database.dataSource).upsertOrders(shop.id, comeback.orders.map((o, i) => ({ ...o, orderId: `later-${i}` })), 'test');
+    await runs.run(shop, { asOf: later });
+    const runId = await latestRun(shop.id);
+    const changes: { customer_id: string; from_group: string; to_group: string }[] = await test.database.dataSource.query(
+      `SELECT s.customer_id, s.from_group, s.to_group FROM segment_changes s JOIN customers c USING (shop_id, customer_id)
+       WHERE s.shop_id = $1 AND s.run_id = $2 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) ORDER BY s.customer_id`,
+      [shop.id, runId],
+    );
+    expect(changes.length).toBeGreaterThan(0);
+
+    const delta = await service().sync(shop.domain);
+
+    const intended = await intendedState(test.database.dataSource, shop.id, runId);
+    expect(klaviyoLists(fake)).toEqual(intended.lists);
+    for (const [customerId, properties] of intended.properties) {
+      expect({ customerId, properties: fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
+    }
+    expect(delta.baseline).toBe(false);
+    expect(delta.events).toBe(changes.length);
+    const events = fake.eventsOf('Entered Segment').map((event) => ({
+      customer: fake.state.profiles.get(event.profileId)?.external_id,
+      uniqueId: event.uniqueId,
+      segment: event.properties.segment,
+      previous: event.properties.previous_segment,
+    }));
+    expect(events.sort((a, b) => a.customer!.localeCompare(b.customer!))).toEqual(
+      changes.map((change) => ({
+        customer: change.customer_id,
+        uniqueId: `${shop.domain}:${runId}:${change.customer_id}:${change.to_group}`,
+        segment: change.to_group,
+        previous: change.from_group,
+      })),
+    );
+    expect(fake.rejectedRequests).toEqual([]);
+    expect(fake.subscriptionChanges).toEqual([]);
+  });
+});
