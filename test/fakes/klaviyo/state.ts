@@ -107,7 +107,8 @@ export class FakeState {
   }
 
   createProfile(now: string): FakeProfile {
-    const profile: FakeProfile = { id: this.nextId('profile'), properties: {}, created: now, updated: now };
+    // One fixed shape for every profile (fields never deleted, only set to undefined): fast and compact.
+    const profile: FakeProfile = { id: this.nextId('profile'), email: undefined, phone_number: undefined, external_id: undefined, attributes: undefined, properties: {}, created: now, updated: now };
     this.profiles.set(profile.id, profile);
     this.profileOrder.push(profile.id);
     return profile;
@@ -119,7 +120,7 @@ export class FakeState {
     const old = profile[field];
     if (old === value) return;
     if (old !== undefined && index.get(key(old)) === profile.id) index.delete(key(old));
-    if (value === null || value === '') delete profile[field];
+    if (value === null || value === '') profile[field] = undefined;
     else {
       profile[field] = value;
       index.set(key(value), profile.id);
