@@ -107,7 +107,10 @@ export class ShopifyAdminClient implements AdminApiClient {
 
   private async waitForBucket(document: string): Promise<void> {
     if (!this.bucket) return;
-    const wait = throttleWaitMs(this.costs.get(document) ?? 0, this.bucket.status, Date.now() - this.bucket.at);
+    // A document not sent before is assumed to cost the most a single query may (1,000 points), so even the
+    // first page of a new query never finds the bucket short.
+    const cost = this.costs.get(document) ?? MAX_SINGLE_QUERY_COST;
+    const wait = throttleWaitMs(cost, this.bucket.status, Date.now() - this.bucket.at);
     if (wait <= 0) return;
     this.stats.throttleWaits++;
     this.stats.throttleWaitMs += wait;
@@ -161,6 +164,9 @@ export class ShopifyAdminClient implements AdminApiClient {
     throw error;
   }
 }
+
+/** Shopify's cap on the requested cost of one query. */
+const MAX_SINGLE_QUERY_COST = 1000;
 
 function operationName(document: string): string {
   return /^\s*(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? 'bulk';

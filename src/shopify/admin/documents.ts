@@ -67,8 +67,21 @@ export function bulkCheckoutsQuery(): string {
     lineItems { edges { node { ${CHECKOUT_LINE_FIELDS} } } } } } } }`;
 }
 
-/** Page sizes kept under Shopify's 1,000-point cap for one query (a connection costs `first` × its nodes). */
-export const PAGE_SIZES = { customers: 250, orders: 20, orderLines: 40, checkouts: 50, checkoutLines: 15 } as const;
+/**
+ * Page sizes that keep each query under Shopify's 1,000-point cap for a single query. A connection costs
+ * 2 + first × (1 + its node's objects); a MoneyBag costs 2. A customer costs 5 (180 → 902); an order 11 plus
+ * its lines at 7 each (8 orders × 12 lines → 778); a checkout 5 plus 2 per line (25 × 15 → 927). Longer
+ * orders and checkouts fetch their remaining lines with a follow-up query.
+ */
+export const PAGE_SIZES = {
+  customers: 180,
+  orders: 8,
+  orderLines: 12,
+  moreOrderLines: 100,
+  checkouts: 25,
+  checkoutLines: 15,
+  moreCheckoutLines: 250,
+} as const;
 
 export const CUSTOMERS_PAGE = `query CustomersPage($first: Int!, $after: String, $query: String) {
   customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {

@@ -10,11 +10,14 @@ const NOUNS: Record<ShopifyResource, string> = {
   checkouts: 'abandoned checkouts',
 };
 
-/** The access scopes each resource needs (orders older than 60 days need read_all_orders as well). */
+/**
+ * The access scopes each resource needs: abandoned checkouts are read under read_orders, and orders older
+ * than 60 days need read_all_orders as well (without it Shopify silently returns only recent orders).
+ */
 export const REQUIRED_SCOPES: Record<ShopifyResource, string[]> = {
   customers: ['read_customers'],
-  orders: ['read_orders', 'read_all_orders', 'read_products'],
-  checkouts: ['read_orders', 'read_products'],
+  orders: ['read_orders', 'read_all_orders'],
+  checkouts: ['read_orders'],
 };
 
 export function resourceNoun(resource: ShopifyResource): string {

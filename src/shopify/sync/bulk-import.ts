@@ -15,7 +15,7 @@ import {
 } from '../core/records';
 import { bulkCheckoutsQuery, bulkCustomersQuery, bulkOrdersQuery } from '../admin/documents';
 import { BulkStaging } from './bulk-staging';
-import { downloadBulkFile, runBulkQuery } from './bulk-operations';
+import { downloadBulkFile, runBulkQuery, ShopifyImportError } from './bulk-operations';
 import type { ImportContext, ResourceImport } from './import-context';
 import { SyncStateRepository } from './sync-state.repository';
 
@@ -41,7 +41,7 @@ export async function importByBulk(ctx: ImportContext, resource: ShopifyResource
       ctx.onProgress?.({ resource, phase: 'writing', count: written });
     };
     if (operation.url) {
-      const lines = textLines(await downloadBulkFile(operation.url));
+      const lines = textLines(guardDownload(await downloadBulkFile(operation.url), resource));
       if (resource === 'customers') await writeCustomers(ctx.shop.id, store, lines, progress);
       else await writeJoined(ctx.shop.id, resource, store, await BulkStaging.open(manager), lines, progress);
     }
@@ -49,6 +49,19 @@ export async function importByBulk(ctx: ImportContext, resource: ShopifyResource
     return written;
   });
   return { resource, mode: 'bulk', records, watermark: operation.createdAt.toISOString() };
+}
+
+/** A download that breaks off (connection dropped, truncated body) fails the import in plain words. */
+async function* guardDownload(body: AsyncIterable<Uint8Array>, resource: ShopifyResource): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    throw new ShopifyImportError(
+      `The download of Shopify's export of ${resource} broke off (${(error as Error).message}). ` +
+        `Nothing of it was imported; run the import again`,
+      resource,
+    );
+  }
 }
 
 /** Customers have no child objects in the export: each line is a whole record. */

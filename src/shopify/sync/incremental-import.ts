@@ -87,7 +87,7 @@ async function fetchPage(client: AdminApiClient, resource: ShopifyResource, sear
     const nodes = orders.edges.map((edge) => edge.node);
     const records: OrderRecord[] = [];
     for (const node of nodes) {
-      const lines = await allLines(client, node.id, node.lineItems, ORDER_LINES_PAGE, PAGE_SIZES.orderLines, (data) => data.order.lineItems);
+      const lines = await allLines(client, node.id, node.lineItems, ORDER_LINES_PAGE, PAGE_SIZES.moreOrderLines, (data) => data.order.lineItems);
       records.push(orderRecord(node, lines));
     }
     return { records, updatedAt: nodes.map(updatedAt), pageInfo: orders.pageInfo };
@@ -99,7 +99,7 @@ async function fetchPage(client: AdminApiClient, resource: ShopifyResource, sear
   const nodes = abandonedCheckouts.edges.map((edge) => edge.node);
   const records: CheckoutRecord[] = [];
   for (const node of nodes) {
-    const lines = await allLines(client, node.id, node.lineItems, CHECKOUT_LINES_PAGE, PAGE_SIZES.checkoutLines, (data) => data.node.lineItems);
+    const lines = await allLines(client, node.id, node.lineItems, CHECKOUT_LINES_PAGE, PAGE_SIZES.moreCheckoutLines, (data) => data.node.lineItems);
     records.push(checkoutRecord(node, lines));
   }
   return { records, updatedAt: nodes.map(updatedAt), pageInfo: abandonedCheckouts.pageInfo };
