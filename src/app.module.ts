@@ -3,6 +3,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthController } from './health.controller';
+import { KlaviyoModule } from './klaviyo/klaviyo.module';
 import { SegmentationModule } from './segmentation/segmentation.module';
 import { ShopifyAdminModule } from './shopify/admin/shopify-admin.module';
 import { ShopifyModule } from './shopify/shopify.module';
@@ -10,7 +11,7 @@ import { ShopifyWebhooksModule } from './shopify/webhooks/shopify-webhooks.modul
 import { ShopsModule } from './shops/shops.module';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, ShopifyAdminModule, ShopifyWebhooksModule, SegmentationModule, DemoModule],
+  imports: [ConfigModule, DatabaseModule, ShopsModule, ShopifyModule, ShopifyAdminModule, ShopifyWebhooksModule, SegmentationModule, KlaviyoModule, DemoModule],
   controllers: [HealthController],
 })
 export class AppModule {}

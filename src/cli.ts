@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { clvCommand } from './cli/clv.command';
 import { demoCommand } from './cli/demo.command';
 import { importCommand } from './cli/import.command';
+import { klaviyoCommand } from './cli/klaviyo.command';
 import { reportCommand } from './cli/report.command';
 import { segmentCommand } from './cli/segment.command';
 import { segmentsCommand } from './cli/segments.command';
@@ -10,6 +11,7 @@ import { settingsCommand } from './cli/settings.command';
 import { shopifyCommand } from './cli/shopify.command';
 import { withWebhookCommands } from './cli/shopify-webhooks.command';
 import { shopsCommand } from './cli/shops.command';
+import { syncCommand } from './cli/sync.command';
 
 /** `segment-sync <command>`: each command parses its options, calls one service and formats the result. */
 export function buildProgram(): Command {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
     segmentCommand(),
     segmentsCommand(),
     reportCommand(),
+    klaviyoCommand(),
+    syncCommand(),
     settingsCommand(),
     clvCommand(),
     serveCommand(),

@@ -13,17 +13,13 @@ import { ProfileImport } from './profile-import';
 import { removeFromLists } from './list-removals';
 import { sendEnteredSegmentEvents } from './segment-events';
 import { processDeletions } from './destination-deletions';
+import { VIP_TIERS } from './vip-tiers';
 import { SILENT_PROGRESS, type SyncProgress } from './sync-progress';
 import { KlaviyoNotConnectedError } from './klaviyo-connect.service';
 
 /** How long a sync's lease on its shop lasts without renewal (a killed sync blocks the next one this long at most). */
 const LEASE_SECONDS = 60;
 
-export const VIP_TIERS = [
-  { key: 'silver', name: 'Silver' },
-  { key: 'gold', name: 'Gold' },
-  { key: 'platinum', name: 'Platinum' },
-];
 
 export interface SyncReport {
   shop: string;

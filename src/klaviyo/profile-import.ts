@@ -97,7 +97,7 @@ export class ProfileImport {
     this.figures.jobs += 1;
     this.figures.profilesSent += items.length;
     this.progress.advance(items.length);
-    this.progress.status({ jobsPending: this.pending.length });
+    this.progress.status({ jobsPending: this.pending.length, rateLimitWaits: this.client.session.statistics.rateLimitWaits });
   }
 
   /** Polls the pending jobs, oldest first, until each is complete and applied. */
@@ -129,7 +129,7 @@ export class ProfileImport {
         this.figures.profilesRejected += rejected.length;
         this.figures.profilesConfirmed += job.customerIds.length - rejected.filter((e) => e.customerId).length;
         this.pending.shift();
-        this.progress.status({ jobsPending: this.pending.length });
+        this.progress.status({ jobsPending: this.pending.length, rateLimitWaits: this.client.session.statistics.rateLimitWaits });
         wait = 500;
       } else if (status.status === 'cancelled' || status.status === 'failed') {
         await this.repository.dropJob(this.shopId, job.jobId);
