@@ -56,7 +56,7 @@ describe('fake Klaviyo: event bulk create jobs, metrics, profile patch, consent'
     const metric = (await metrics.getMetrics()).body.data;
     expect(metric.map((m) => m.attributes.name)).toEqual(['Entered Segment']);
     const listed = await events.getEvents({ filter: `equals(metric_id,"${metric[0].id}")` });
-    expect(listed.body.data.map((e) => e.attributes.eventProperties?.$event_id)).toEqual(['run3:c1', 'run3:c2']);
+    expect(listed.body.data.map((e) => (e.attributes.eventProperties as Record<string, unknown>)?.$event_id)).toEqual(['run3:c1', 'run3:c2']);
   });
 
   it('rejects a bulk event job over 1,000 events, or with one invalid email, writing nothing', async () => {
