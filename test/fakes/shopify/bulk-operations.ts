@@ -11,7 +11,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FragmentDefinitionNode, getNamedType, type GraphQLObjectType, Kind, type OperationDefinitionNode } from 'graphql';
-import { dateTime, type FakeContext, orderVisible, type Resolver, type ResolverTable } from './context';
+import { dateTime, type FakeContext, orderVisible, type ResolverTable } from './context';
 import { type BulkQueryPlan, connectionNodes, jsonlLines } from './jsonl';
 import { adminSchema, parseAndValidate } from './schema';
 import { parseSearch } from './search-query';
@@ -57,7 +57,7 @@ export class BulkOperations {
   private nextId = 1;
   private readonly options: Required<BulkOptions>;
 
-  constructor(options: BulkOptions, private readonly resolve: Resolver) {
+  constructor(options: BulkOptions, private readonly resolvers: ResolverTable) {
     this.options = { createdMs: 50, runningMs: 250, interleave: false, maxConcurrent: 5, ...options };
   }
 
@@ -181,7 +181,7 @@ export class BulkOperations {
   private async writeFile(op: BulkOperationRecord, plan: BulkQueryPlan, ctx: FakeContext): Promise<void> {
     const path = join(this.folder, `${op.id}.jsonl`);
     const out = createWriteStream(path);
-    const lines = jsonlLines(plan, roots(plan, ctx), this.resolve, ctx, this.options.interleave && !op.groupObjects, op);
+    const lines = jsonlLines(plan, roots(plan, ctx), this.resolvers, ctx, this.options.interleave && !op.groupObjects, op);
     let bytes = 0;
     let batch: string[] = [];
     const flush = async () => {

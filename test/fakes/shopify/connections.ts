@@ -136,6 +136,10 @@ export function paginate<T extends Resource>(
 
 /** A connection over a short fixed list (an order's line items): cursors are positions. */
 export function paginateList<T>(items: T[], args: ConnectionArgs, unbounded = false): Connection<T> {
+  // A bulk operation reads every node and no cursors: skip making them.
+  if (unbounded && !args.after && !args.before && !args.reverse) {
+    return { edges: [], nodes: items, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+  }
   const size = unbounded ? Number.MAX_SAFE_INTEGER : pageSize(args);
   const position = (cursor: string): number => {
     const p = Number(Buffer.from(cursor, 'base64url').toString('utf8'));

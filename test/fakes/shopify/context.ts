@@ -4,7 +4,7 @@
  * typeResolver for interfaces and unions, Shopify's money and time formats, access checks).
  */
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { CheckoutState, CustomerState, OrderState, type ShopData } from './state';
+import { CheckoutState, CustomerState, LineItemSource, OrderState, type ShopData } from './state';
 
 export interface ShopInfo {
   domain: string;
@@ -42,6 +42,7 @@ const CLASS_TYPES = new Map<unknown, string>([
   [CustomerState, 'Customer'],
   [OrderState, 'Order'],
   [CheckoutState, 'AbandonedCheckout'],
+  [LineItemSource, 'LineItem'],
 ]);
 
 /** The concrete type of a value returned where the schema has an interface or union (node, endpoint). */
@@ -51,31 +52,44 @@ export function typeNameOf(value: unknown): string | undefined {
 }
 
 /**
- * The resolver of every field: the table's function, else the property of a plain view object. A field the
+ * The resolver of one field: the table's function, else the property of a plain view object. A field the
  * fake does not model is an error naming it (never a silent null a test could mistake for data).
  */
+export function resolverOf(table: ResolverTable, typeName: string, fieldName: string): Resolver {
+  const resolve = table[typeName]?.[fieldName];
+  if (resolve) return resolve;
+  return (source) => {
+    const value = source?.[fieldName];
+    // Only plain view objects answer by property: a state class's properties are not the API's fields.
+    if (value !== undefined && source.constructor === Object) return value;
+    throw new GraphQLError(`The fake Shopify does not model ${typeName}.${fieldName}`, { extensions: { code: 'FAKE_UNSUPPORTED' } });
+  };
+}
+
+/** The resolver of every field, for graphql-js. */
 export function fieldResolverFor(table: ResolverTable): Resolver {
   return (source, args, ctx, info) => {
-    const resolve = table[info.parentType.name]?.[info.fieldName];
-    if (resolve) return resolve(source, args, ctx, info);
-    if (source !== null && typeof source === 'object' && Object.getPrototypeOf(source) === Object.prototype && info.fieldName in source) {
-      return source[info.fieldName];
-    }
-    throw new GraphQLError(`The fake Shopify does not model ${info.parentType.name}.${info.fieldName}`, {
-      extensions: { code: 'FAKE_UNSUPPORTED' },
-    });
+    const resolve = table[info.parentType.name]?.[info.fieldName] ?? resolverOf(table, info.parentType.name, info.fieldName);
+    return resolve(source, args, ctx, info);
   };
 }
 
 /** Shopify's DateTime: ISO 8601 in UTC, whole seconds. */
 export function dateTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return ms === null ? null : `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /** Shopify's Decimal and Money scalars: "12.5", "10.0". */
+const decimals = new Map<number, string>();
+
 export function decimal(amount: number): string {
-  const s = String(Math.round(amount * 100) / 100);
-  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
+  let text = decimals.get(amount);
+  if (text === undefined) {
+    const rounded = Math.round(amount * 100) / 100;
+    text = Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);
+    if (decimals.size < 200_000) decimals.set(amount, text); // prices repeat: a bulk file formats few distinct ones
+  }
+  return text;
 }
 
 export function money(amount: number, currency: string): { amount: string; currencyCode: string } {

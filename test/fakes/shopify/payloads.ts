@@ -39,7 +39,7 @@ function address(c: { country: string | null; province: string | null }, custome
     zip: null,
     phone: customer?.phone ?? null,
     province: c.province,
-    province_code: null,
+    province_code: c.province,
     country: c.country ? (new Intl.DisplayNames(['en'], { type: 'region' }).of(c.country) ?? c.country) : null,
     country_code: c.country,
   };

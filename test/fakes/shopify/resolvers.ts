@@ -4,13 +4,12 @@
  * Field names follow the 2026-10 schema; a field not listed here (or not a property of a plain view object)
  * is answered with a FAKE_UNSUPPORTED error naming it.
  */
-import type { OrderLineRecord } from '../../../src/store/store-records';
 import { type ConnectionArgs, paginate, paginateList } from './connections';
 import {
   dateTime, decimal, type FakeContext, money, moneyBag, orderVisible, requireScope, type ResolverTable,
 } from './context';
 import { parseSearch } from './search-query';
-import { CheckoutState, compareIds, CustomerState, gid, OrderState, parseGid, type SortKey, sortValue } from './state';
+import { CheckoutState, compareIds, CustomerState, gid, LineItemSource, OrderState, parseGid, type SortKey, sortValue } from './state';
 
 type ConnectionArguments = ConnectionArgs & { query?: string | null; sortKey?: string | null };
 
@@ -26,7 +25,13 @@ function sortKeyOf(args: ConnectionArguments): SortKey {
 }
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
-const countryName = (code: string | null): string | null => (code ? (countryNames.of(code) ?? code) : null);
+const knownCountries = new Map<string, string>();
+function countryName(code: string | null): string | null {
+  if (!code) return null;
+  let name = knownCountries.get(code);
+  if (name === undefined) knownCountries.set(code, (name = countryNames.of(code) ?? code));
+  return name;
+}
 
 function address(country: string | null, province: string | null, person?: CustomerState) {
   if (!country && !province) return null;
@@ -42,7 +47,8 @@ function address(country: string | null, province: string | null, person?: Custo
     city: null,
     zip: null,
     province,
-    provinceCode: null,
+    // The records keep the province as their source gave it (Shopify's exports give the code).
+    provinceCode: province,
     country: countryName(country),
     countryCode: country,
     countryCodeV2: country,
@@ -51,43 +57,45 @@ function address(country: string | null, province: string | null, person?: Custo
 
 const upper = (state: string): string => state.toUpperCase();
 
-export function lineItemView(order: OrderState, line: OrderLineRecord) {
-  const c = order.currency;
-  const unitDiscount = line.quantity > 0 ? line.discountAmount / line.quantity : 0;
-  const product = line.productId
+const lineItemId = (item: LineItemSource): string => `${item.order.id}${String(item.line.lineNo).padStart(3, '0')}`;
+const unitDiscount = ({ line }: LineItemSource): number => (line.quantity > 0 ? line.discountAmount / line.quantity : 0);
+
+function productOf({ line }: LineItemSource) {
+  return line.productId
     ? { __typename: 'Product', id: gid('Product', line.productId), title: line.title, productType: line.productType ?? '' }
     : null;
-  return {
-    __typename: 'LineItem',
-    id: gid('LineItem', `${order.id}${String(line.lineNo).padStart(3, '0')}`),
-    name: line.title,
-    title: line.title,
-    sku: line.sku,
-    quantity: line.quantity,
-    currentQuantity: line.quantity,
-    isGiftCard: line.productType === 'Gift Card',
-    originalUnitPriceSet: moneyBag(line.price, c),
-    originalTotalSet: moneyBag(line.price * line.quantity, c),
-    discountedUnitPriceSet: moneyBag(line.price - unitDiscount, c),
-    discountedUnitPriceAfterAllDiscountsSet: moneyBag(line.price - unitDiscount, c),
-    discountedTotalSet: moneyBag(line.price * line.quantity - line.discountAmount, c),
-    totalDiscountSet: moneyBag(line.discountAmount, c),
-    discountAllocations: line.discountAmount > 0 ? [{ allocatedAmountSet: moneyBag(line.discountAmount, c) }] : [],
-    product,
-    variant: line.productId
+}
+
+const LINE_ITEM: Record<string, (item: LineItemSource) => unknown> = {
+  id: (i) => gid('LineItem', lineItemId(i)),
+  name: (i) => i.line.title,
+  title: (i) => i.line.title,
+  sku: (i) => i.line.sku,
+  quantity: (i) => i.line.quantity,
+  currentQuantity: (i) => i.line.quantity,
+  isGiftCard: (i) => i.line.productType === 'Gift Card',
+  originalUnitPriceSet: (i) => moneyBag(i.line.price, i.order.currency),
+  originalTotalSet: (i) => moneyBag(i.line.price * i.line.quantity, i.order.currency),
+  discountedUnitPriceSet: (i) => moneyBag(i.line.price - unitDiscount(i), i.order.currency),
+  discountedUnitPriceAfterAllDiscountsSet: (i) => moneyBag(i.line.price - unitDiscount(i), i.order.currency),
+  discountedTotalSet: (i) => moneyBag(i.line.price * i.line.quantity - i.line.discountAmount, i.order.currency),
+  totalDiscountSet: (i) => moneyBag(i.line.discountAmount, i.order.currency),
+  discountAllocations: (i) => (i.line.discountAmount > 0 ? [{ allocatedAmountSet: moneyBag(i.line.discountAmount, i.order.currency) }] : []),
+  product: (i) => productOf(i),
+  variant: (i) =>
+    i.line.productId
       ? {
           __typename: 'ProductVariant',
-          id: gid('ProductVariant', line.productId),
-          sku: line.sku,
-          title: line.title,
-          displayName: line.title,
-          price: decimal(line.price),
-          compareAtPrice: line.compareAtPrice === null ? null : decimal(line.compareAtPrice),
-          product,
+          id: gid('ProductVariant', i.line.productId),
+          sku: i.line.sku,
+          title: i.line.title,
+          displayName: i.line.title,
+          price: decimal(i.line.price),
+          compareAtPrice: i.line.compareAtPrice === null ? null : decimal(i.line.compareAtPrice),
+          product: productOf(i),
         }
       : null,
-  };
-}
+};
 
 function checkoutLineItems(checkout: CheckoutState) {
   const n = checkout.categories.length;
@@ -144,6 +152,17 @@ function orderConnection(ctx: FakeContext, orders: OrderState[], args: Connectio
 const customerOf = (ctx: FakeContext, id: string | null) => (id === null ? null : (ctx.data.customers.byId.get(id) ?? null));
 
 export const DATA_RESOLVERS: ResolverTable = {
+  LineItem: Object.fromEntries(Object.entries(LINE_ITEM).map(([field, resolve]) => [field, (item: LineItemSource) => resolve(item)])),
+  CustomerPhoneNumber: {
+    // The consent record of the phone number (CustomerMarketingConsentState says NEVER_SUBSCRIBED).
+    smsMarketingConsent: (p: { marketingState: string }) => ({
+      state: p.marketingState === 'NOT_SUBSCRIBED' ? 'NEVER_SUBSCRIBED' : p.marketingState,
+      optInLevel: 'SINGLE_OPT_IN',
+      updatedAt: null,
+      collectedFrom: 'OTHER',
+      sourceLocation: null,
+    }),
+  },
   QueryRoot: {
     shop: (_s, _a, ctx) => ({
       __typename: 'Shop',
@@ -270,7 +289,7 @@ export const DATA_RESOLVERS: ResolverTable = {
       return args.first === 0 ? [] : [refund];
     },
     lineItems: (o: OrderState, args: ConnectionArgs, ctx) =>
-      paginateList(o.lines.map((line) => lineItemView(o, line)), args, ctx.bulk),
+      paginateList(o.lines.map((line) => new LineItemSource(o, line)), args, ctx.bulk),
   },
   AbandonedCheckout: {
     id: (c: CheckoutState) => gid('AbandonedCheckout', c.id),

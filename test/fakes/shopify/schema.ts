@@ -3,7 +3,7 @@
  * Shopify does: graphql-js finds the errors, each gets the graphql-ruby style `path` (from the operation down
  * to the offending node) and `extensions.code` (undefinedField, argumentLiteralsIncompatible, ...).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -12,14 +12,22 @@ import {
 } from 'graphql';
 
 export const ADMIN_API_VERSION = '2026-10';
-const SCHEMA_FILE = join(__dirname, '../../../../shared/specs/shopify-admin-2026-10.introspection.json.gz');
+const SCHEMA_NAME = 'shopify-admin-2026-10.introspection.json.gz';
+
+/** The specs folder sits beside the project: four levels up from here, five from the compiled dist/ copy. */
+function schemaFile(): string {
+  const candidates = [process.env.SHOPIFY_ADMIN_SCHEMA, join(__dirname, '../../../../shared/specs', SCHEMA_NAME), join(__dirname, '../../../../../shared/specs', SCHEMA_NAME)];
+  const found = candidates.find((path) => path && existsSync(path));
+  if (!found) throw new Error(`fake Shopify: the Admin schema ${SCHEMA_NAME} is not in ${candidates.filter(Boolean).join(' nor ')}`);
+  return found;
+}
 
 let cached: GraphQLSchema | null = null;
 
 /** The Admin API schema; built on first use (about half a second), then shared by every fake in the process. */
 export function adminSchema(): GraphQLSchema {
   if (!cached) {
-    const json = JSON.parse(gunzipSync(readFileSync(SCHEMA_FILE)).toString('utf8')) as { data: never };
+    const json = JSON.parse(gunzipSync(readFileSync(schemaFile())).toString('utf8')) as { data: never };
     // assumeValid: Shopify's own schema breaks a graphql-js schema rule (deprecated fields implementing
     // non-deprecated interface fields); documents are still validated in full against it.
     cached = buildClientSchema(json.data, { assumeValid: true });

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BulkOperations, type BulkOptions, type BulkOutcome, bulkResolvers } from './bulk-operations';
-import { type FakeContext, fieldResolverFor, mergeResolvers, type ShopInfo } from './context';
+import { type FakeContext, mergeResolvers, type ShopInfo } from './context';
 import { type Fault, faultBody, Faults, type Route } from './faults';
 import { type GraphqlRecords, GraphqlEndpoint } from './graphql-endpoint';
 import { OAuthServer } from './oauth';
@@ -82,7 +82,7 @@ export class FakeShopify {
     this.webhooks = new Webhooks(this.shop, this.apiSecret, this.clock);
     this.oauth = new OAuthServer(this.shop, this.apiKey, this.apiSecret, (token, scopes) => this.tokens.set(token, new Set(scopes)), this.clock);
     const resolvers = mergeResolvers(DATA_RESOLVERS, bulkResolvers(() => this.bulkOperations), webhookResolvers(() => this.webhooks));
-    this.bulkOperations = new BulkOperations(options.bulk ?? {}, fieldResolverFor(resolvers));
+    this.bulkOperations = new BulkOperations(options.bulk ?? {}, resolvers);
     this.endpoint = new GraphqlEndpoint(resolvers, this.bucket, options.maxQueryCost ?? 1000, this.records);
   }
 

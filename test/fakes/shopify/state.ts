@@ -63,6 +63,14 @@ export class CheckoutState {
   ) {}
 }
 
+/** An order's line as the API's LineItem; fields are resolved only when asked for. */
+export class LineItemSource {
+  constructor(
+    readonly order: OrderState,
+    readonly line: OrderLineRecord,
+  ) {}
+}
+
 export type Resource = CustomerState | OrderState | CheckoutState;
 export type SortKey = 'ID' | 'CREATED_AT' | 'UPDATED_AT';
 
