@@ -63,10 +63,16 @@ export async function startFakeKlaviyoProcess(options: FakeKlaviyoOptions): Prom
   };
 }
 
-/** Compiled (dist/): fork standalone.js. From the TypeScript sources (jest): compile on load with @swc/core. */
+/**
+ * Compiled (dist/): fork standalone.js. From the TypeScript sources (jest): compile on load with @swc/core.
+ * A larger young generation: every imported profile survives, and small semi-spaces copy them over and
+ * over (a 10,000-profile job applies in ~75 ms instead of ~120 ms on this machine).
+ */
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 function launch(env: NodeJS.ProcessEnv): ChildProcess {
   const compiled = join(__dirname, 'standalone.js');
-  if (existsSync(compiled)) return fork(compiled, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (existsSync(compiled)) return fork(compiled, [], { env, execArgv: NODE_FLAGS, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const source = join(__dirname, 'standalone.ts');
   const hook = `
     const swc = require(${JSON.stringify(require.resolve('@swc/core'))});
@@ -76,5 +82,5 @@ function launch(env: NodeJS.ProcessEnv): ChildProcess {
       module._compile(swc.transformSync(fs.readFileSync(filename, 'utf8'), options).code, filename);
     };
     require(${JSON.stringify(source)}).runStandalone();`;
-  return spawn(process.execPath, ['-e', hook], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return spawn(process.execPath, [...NODE_FLAGS, '-e', hook], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
