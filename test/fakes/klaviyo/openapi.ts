@@ -157,8 +157,9 @@ function maxItemsOf(description: string): number | undefined {
 }
 
 function maxBytesOf(description: string): number | undefined {
+  // "5MB" read as 5,000,000 bytes, the stricter reading: a client that fits it fits either.
   const match = /maximum allowed payload size is (\d+) ?MB/i.exec(description);
-  return match ? Number(match[1]) * 1024 * 1024 : undefined;
+  return match ? Number(match[1]) * 1_000_000 : undefined;
 }
 
 /**
