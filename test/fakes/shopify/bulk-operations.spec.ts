@@ -172,6 +172,23 @@ describe('fake Shopify bulk operations', () => {
     expect(data.node).toMatchObject({ status: 'EXPIRED', url: null });
   });
 
+  it('serves a file prepared ahead while the store is unchanged, and writes a new one after a change', async () => {
+    await start({ bulk: { createdMs: 10, runningMs: 10 } });
+    const prepared = await fake.prepareBulkQuery(ORDERS_QUERY);
+    const lineItems = orders.reduce((n, o) => n + o.lines.length, 0);
+    expect(prepared.objectCount).toBe(orders.length + lineItems);
+    const first = await runToEnd(ORDERS_QUERY);
+    expect(first.op).toMatchObject({ status: 'COMPLETED', objectCount: String(prepared.objectCount), fileSize: String(prepared.fileSize) });
+    const changed = orders.find((o) => o.financialStatus === 'paid') as OrderRecord;
+    fake.updateOrder(changed.orderId, { financialStatus: 'refunded', totalRefunded: changed.totalPrice });
+    const second = await runToEnd(ORDERS_QUERY);
+    const line = (await download(second.op.url)).lines.find((l) => l.id === `gid://shopify/Order/${changed.orderId}`);
+    expect([line.displayFinancialStatus, Number(line.refunds[0].totalRefundedSet.shopMoney.amount)]).toEqual(['REFUNDED', changed.totalPrice]);
+    // The earlier operation's file is a snapshot of the store when it ran.
+    const before = (await download(first.op.url)).lines.find((l) => l.id === `gid://shopify/Order/${changed.orderId}`);
+    expect([before.displayFinancialStatus, before.refunds]).toEqual(['PAID', []]);
+  });
+
   it('cancels a running operation, and can cut the file mid-download', async () => {
     await start({ bulk: { createdMs: 10, runningMs: 400 } });
     const client = clientFor(fake);

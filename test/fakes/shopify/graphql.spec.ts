@@ -230,6 +230,21 @@ describe('fake Shopify GraphQL endpoint', () => {
     expect(fake.faults.served.graphql).toBe(4);
   });
 
+  it('moves updatedAt on changes, so an updated_at watermark finds exactly the changed records', async () => {
+    const watermark = '2026-11-20T11:00:00Z';
+    const query = `{ orders(first: 10, sortKey: UPDATED_AT, query: "updated_at:>'${watermark}'") { nodes { name updatedAt cancelledAt displayFinancialStatus } }
+      customers(first: 10, sortKey: UPDATED_AT, query: "updated_at:>='${watermark}'") { nodes { email updatedAt defaultEmailAddress { marketingState } } } }`;
+    expect((await postGraphql(fake, { query })).body.data).toEqual({ orders: { nodes: [] }, customers: { nodes: [] } });
+    fake.updateOrder(ORDER_OLD.orderId, { cancelledAt: new Date(NOW), financialStatus: 'refunded' });
+    now += 5_000;
+    fake.updateCustomer(BOB.customerId, { emailConsent: 'subscribed' });
+    fake.updateCustomer(BOB.customerId, { emailConsent: 'unsubscribed' }); // the same second: still moves on
+    expect((await postGraphql(fake, { query })).body.data).toEqual({
+      orders: { nodes: [{ name: '#1002', updatedAt: '2026-11-20T12:00:00Z', cancelledAt: '2026-11-20T12:00:00Z', displayFinancialStatus: 'REFUNDED' }] },
+      customers: { nodes: [{ email: BOB.email, updatedAt: '2026-11-20T12:00:06Z', defaultEmailAddress: { marketingState: 'UNSUBSCRIBED' } }] },
+    });
+  });
+
   it('lets the client page with node and nodes lookups', async () => {
     const { data } = await clientFor(fake).request(`{
       nodes(ids: ["gid://shopify/Customer/7000000000002", "gid://shopify/Order/5000000000001", "gid://shopify/Customer/1"]) {

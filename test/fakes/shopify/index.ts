@@ -9,3 +9,4 @@ export { ADMIN_API_VERSION, adminSchema } from './schema';
 export type { PayloadTopic } from './payloads';
 export type { SeedInput, CustomerChange, OrderChange } from './seed';
 export { fetchRoutedTo } from './routing';
+export { startFakeShopifyProcess, type FakeShopifyProcess } from './process';

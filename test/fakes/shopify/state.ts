@@ -86,6 +86,8 @@ export function compareIds(a: string, b: string): number {
 export class Collection<T extends Resource> {
   readonly byId = new Map<string, T>();
   private readonly sorted = new Map<SortKey, T[]>();
+  /** Bumped by every change (a bulk file of an unchanged store can be reused). */
+  version = 0;
 
   get size(): number {
     return this.byId.size;
@@ -94,10 +96,12 @@ export class Collection<T extends Resource> {
   put(item: T): void {
     this.byId.set(item.id, item);
     this.sorted.clear();
+    this.version += 1;
   }
 
   remove(id: string): boolean {
     this.sorted.clear();
+    this.version += 1;
     return this.byId.delete(id);
   }
 
@@ -122,6 +126,10 @@ export class ShopData {
   readonly customers = new Collection<CustomerState>();
   readonly orders = new Collection<OrderState>();
   readonly checkouts = new Collection<CheckoutState>();
+  get version(): string {
+    return `${this.customers.version}.${this.orders.version}.${this.checkouts.version}`;
+  }
+
   /** Orders by customer id, for Customer.orders and numberOfOrders. */
   private ordersByCustomer: Map<string, OrderState[]> | null = null;
 
