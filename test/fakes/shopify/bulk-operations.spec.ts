@@ -25,6 +25,7 @@ const RUN = `mutation Run($query: String!, $group: Boolean!) {
 }`;
 const POLL = `query Poll($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url } } }`;
 
+
 describe('fake Shopify bulk operations', () => {
   let fake: FakeShopify;
   let orders: OrderRecord[];
@@ -107,6 +108,9 @@ describe('fake Shopify bulk operations', () => {
       else expect(line.__parentId).toBe(lastOrder);
     }
     expectSeededOrders(joinOrders(lines));
+    const listed = await clientFor(fake).request(`{ bulkOperations(first: 5, query: "status:COMPLETED") { nodes { id status } }
+      running: bulkOperations(first: 5, query: "status:RUNNING") { nodes { id } } currentBulkOperation { id status } }`);
+    expect(listed.data).toEqual({ bulkOperations: { nodes: [{ id: op.id, status: 'COMPLETED' }] }, running: { nodes: [] }, currentBulkOperation: { id: op.id, status: 'COMPLETED' } });
     expect(fake.rejectedDocuments).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FragmentDefinitionNode, getNamedType, type GraphQLObjectType, Kind, type OperationDefinitionNode } from 'graphql';
 import { dateTime, type FakeContext, orderVisible, type ResolverTable } from './context';
+import { type ConnectionArgs, paginateList } from './connections';
 import { type BulkQueryPlan, connectionNodes, jsonlLines } from './jsonl';
 import { adminSchema, parseAndValidate } from './schema';
 import { parseSearch } from './search-query';
@@ -321,6 +322,14 @@ export function bulkResolvers(bulk: () => BulkOperations): ResolverTable {
       currentBulkOperation: (_s, _a, ctx) => {
         const latest = bulk().all().pop();
         return latest ? bulk().view(latest, ctx.baseUrl) : null;
+      },
+      // Newest first by default, as Shopify lists them; `query` filters by status:… and operation_type:….
+      bulkOperations: (_s, args: ConnectionArgs & { query?: string | null; sortKey?: string | null }, ctx) => {
+        const terms = (args.query ?? '').split(/\s+(?:AND\s+)?/).filter(Boolean).map((t) => t.split(':'));
+        for (const [field] of terms) if (field !== 'status' && field !== 'operation_type') throw new Error(`The fake Shopify does not support the search field "${field}" on bulkOperations`);
+        const matching = bulk().all().filter((op) => terms.every(([field, value]) =>
+          field === 'status' ? op.status === value.toUpperCase() : value.toUpperCase() === 'QUERY'));
+        return paginateList(matching.reverse().map((op) => bulk().view(op, ctx.baseUrl)), args);
       },
       bulkOperation: (_s, args: { id: string }, ctx) => {
         const op = bulk().get(args.id.split('/').pop() ?? '');

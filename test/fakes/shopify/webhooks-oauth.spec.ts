@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
-import { ADA, BOB, clientFor, NOW, ORDER_RECENT, postGraphql, seedSmallStore } from './fixtures';
+import { ADA, BOB, CHECKOUT_ABANDONED, clientFor, NOW, ORDER_RECENT, postGraphql, seedSmallStore } from './fixtures';
 import { fetchRoutedTo } from './routing';
 import { FakeShopify } from './server';
 
@@ -116,6 +116,12 @@ describe('fake Shopify webhooks', () => {
       shop_id: 1, shop_domain: 'fake-shop.myshopify.com', customer: { id: 7000000000001, email: ADA.email, phone: null }, orders_to_redact: [5000000000001],
     });
     expect(fake.webhookPayload('shop/redact', '')).toEqual({ shop_id: 1, shop_domain: 'fake-shop.myshopify.com' });
+    expect(fake.webhookPayload('checkouts/update', CHECKOUT_ABANDONED.checkoutId)).toMatchObject({
+      id: 30000000000001, email: BOB.email, created_at: '2026-11-10T20:00:00Z', completed_at: null, total_price: '60.00',
+      abandoned_checkout_url: CHECKOUT_ABANDONED.recoveryUrl, customer: { id: 7000000000002 },
+      line_items: [{ title: 'Shirts', quantity: 1, price: '30.00' }, { title: 'Hats', quantity: 1, price: '30.00' }],
+    });
+    expect(() => fake.webhookPayload('orders/updated', '42')).toThrow('fake Shopify: no order 42');
   });
 });
 
