@@ -1,0 +1,240 @@
+/**
+ * bench/webhooks: webhook intake under sustained load. The HTTP service (`segment-sync serve`, a child
+ * process, as deployed) runs on loopback against a fresh PostgreSQL database; this process is an open-loop
+ * load generator sending signed orders/updated deliveries at a fixed rate, whatever the answers' pace.
+ * Latency is measured from each request's scheduled send time (no coordinated omission). At the end it waits
+ * for the worker to apply everything and counts, in the database, what arrived and what was applied.
+ *
+ *   npm run bench:webhooks -- [--rate 1000] [--seconds 60] [--orders 5000] [--database-url postgres://...] [--keep]
+ *
+ * The server is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres). The last line of
+ * output is one JSON object with the figures.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '60' },
+    orders: { type: 'string', default: '5000' },
+    'database-url': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const orderCount = Number(values.orders);
+const serverUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SHOP = 'bench-webhooks.myshopify.com';
+const SECRET = randomBytes(24).toString('hex');
+const REPO = join(__dirname, '../..');
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The service in a child process; resolves with its URL once it listens. */
+function startService(databaseUrl: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(REPO, 'bin/segment-sync.js'), 'serve', '--port', '0'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, SHOPIFY_API_SECRET: SECRET, LOG_LEVEL: 'log', NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      // eslint-disable-next-line no-control-regex
+      const match = out.replace(/\x1b\[[0-9;]*m/g, '').match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) resolve({ url: match[1], pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await exited) });
+    });
+    void exited.then(() => reject(new Error(`serve exited before listening:\n${out}`)));
+  });
+}
+
+/** Peak resident memory of a process (VmHWM), MB. */
+function peakRssMb(pid: number): number {
+  const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return match ? Math.round(Number(match[1]) / 1024) : 0;
+}
+
+/** An orders/updated body as Shopify sends it (REST JSON, ~2 KB). */
+function orderBody(orderId: number, version: number): string {
+  const updated = new Date(Date.UTC(2026, 10, 1) + version * 1000).toISOString();
+  return JSON.stringify({
+    id: orderId,
+    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+    name: `#${orderId}`,
+    email: `buyer${orderId % 1000}@example.com`,
+    created_at: '2026-10-30T10:00:00Z',
+    processed_at: '2026-10-30T10:00:00Z',
+    updated_at: updated,
+    cancelled_at: null,
+    financial_status: version % 7 === 0 ? 'partially_refunded' : 'paid',
+    currency: 'USD',
+    total_price: '129.90',
+    subtotal_price: '119.90',
+    total_discounts: '10.00',
+    discount_codes: version % 3 === 0 ? [{ code: 'SAVE10', amount: '10.00', type: 'fixed_amount' }] : [],
+    customer: { id: 7_000_000_000_000 + (orderId % 1000), email: `buyer${orderId % 1000}@example.com` },
+    shipping_address: { country_code: 'US', province: 'Oregon' },
+    line_items: [1, 2, 3].map((line) => ({
+      id: orderId * 10 + line,
+      product_id: 800 + ((orderId + line) % 40),
+      variant_id: 900 + line,
+      title: `Product ${line}`,
+      sku: `SKU-${line}`,
+      quantity: line,
+      price: '19.90',
+      total_discount: line === 1 ? '10.00' : '0.00',
+      discount_allocations: line === 1 ? [{ amount: '10.00' }] : [],
+    })),
+    refunds:
+      version % 7 === 0
+        ? [{ id: orderId * 100 + 1, order_id: orderId, created_at: updated, transactions: [{ kind: 'refund', status: 'success', amount: '19.90' }] }]
+        : [],
+  });
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const name = `segment_sync_bench_webhooks_${process.pid}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const service = await startService(url.toString());
+  const db = new Client({ connectionString: url.toString() });
+  await db.connect();
+  try {
+    await db.query(`INSERT INTO shops (domain) VALUES ($1)`, [SHOP]);
+    const load = (await import('node:os')).loadavg();
+    process.stderr.write(
+      `service ${service.url} (pid ${service.pid}); sending ${rate}/s for ${seconds} s; load average ${load.map((l) => l.toFixed(2)).join(' ')}\n`,
+    );
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+    const target = new URL(`${service.url}/webhooks/shopify`);
+    const total = Math.round(rate * seconds);
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    let settled = 0;
+    let errors = 0;
+    const started = performance.now();
+    const send = (index: number, scheduledAt: number) => {
+      const body = orderBody(1_000_000 + (index % orderCount), index + 1);
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-shopify-topic': 'orders/updated',
+            'x-shopify-shop-domain': SHOP,
+            'x-shopify-webhook-id': `bench-${index}`,
+            'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
+            'x-shopify-api-version': '2026-10',
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - scheduledAt);
+            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+            settled++;
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        settled++;
+      });
+      req.end(body);
+      sent++;
+    };
+    // Open loop: every tick sends whatever is due by the clock, however the previous requests fare.
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        const due = Math.min(total, Math.floor(((now - started) / 1000) * rate) + 1);
+        while (sent < due) send(sent, started + (sent / rate) * 1000);
+        if (sent >= total) return resolve();
+        setTimeout(tick, 1);
+      };
+      tick();
+    });
+    const sendSeconds = (performance.now() - started) / 1000;
+    while (settled < total) await new Promise((resolve) => setTimeout(resolve, 10));
+    agent.destroy();
+
+    // Everything acknowledged must be in the inbox and, once the worker caught up, applied.
+    const drainStarted = performance.now();
+    let counts: Record<string, number> = {};
+    for (;;) {
+      const rows = await db.query(`SELECT status, count(*)::int AS n FROM webhook_inbox GROUP BY status`);
+      counts = Object.fromEntries(rows.rows.map((row: { status: string; n: number }) => [row.status, row.n]));
+      if (!counts.pending || performance.now() - drainStarted > 600_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const stored = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    const [{ orders }] = (await db.query(`SELECT count(*)::int AS orders FROM orders`)).rows;
+    const peak = peakRssMb(service.pid);
+    latencies.sort((a, b) => a - b);
+    const acknowledged = statuses.get(200) ?? 0;
+    const result = {
+      rate,
+      seconds,
+      sent: total,
+      acknowledged,
+      applied: counts.applied ?? 0,
+      lost: total - stored,
+      p50_ms: round(quantile(latencies, 0.5)),
+      p99_ms: round(quantile(latencies, 0.99)),
+      max_ms: round(latencies[latencies.length - 1] ?? 0),
+      peak_rss_mb: peak,
+    };
+    process.stdout.write(
+      `sent ${total} in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s); answers ${JSON.stringify(Object.fromEntries(statuses))}, ` +
+        `errors ${errors}\n` +
+        `latency from scheduled send: p50 ${result.p50_ms} ms, p90 ${round(quantile(latencies, 0.9))} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms\n` +
+        `inbox ${JSON.stringify(counts)}; worker caught up ${drainSeconds.toFixed(1)} s after the last answer; ${orders} distinct orders stored\n` +
+        `service peak RSS ${peak} MB\n`,
+    );
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await db.end();
+    await service.stop();
+    if (!values.keep) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:webhooks failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
