@@ -232,7 +232,8 @@ export class FakeShopify {
     if (!scopes) return send(res, 401, INVALID_TOKEN);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      // Shopify also takes a bare document with Content-Type: application/graphql.
+      parsed = (req.headers['content-type'] ?? '').includes('application/graphql') ? { query: body } : JSON.parse(body);
     } catch {
       return send(res, 400, { errors: 'Invalid JSON in request body' });
     }
