@@ -318,6 +318,31 @@ describe.each(testDatabaseTargets())('Shopify webhooks on $name', (target) => {
     expect(await query(`SELECT customer_id FROM customers WHERE shop_id = $1`, [shop.id])).toEqual([{ customer_id: '503' }]);
   });
 
+  it('applies the newest of several versions of one record delivered in the same batch, whatever their order', async () => {
+    const shop = await newShop();
+    await deliver(shop.domain, 'orders/updated', order(70, '2026-11-03T00:00:00Z', { total_price: '130.00' }));
+    await deliver(shop.domain, 'orders/updated', order(70, '2026-11-04T00:00:00Z', { total_price: '140.00' }));
+    await deliver(shop.domain, 'orders/create', order(70, '2026-11-02T00:00:00Z', { total_price: '100.00' }));
+    await deliver(shop.domain, 'customers/update', customer(701, '2026-11-05T00:00:00Z', { first_name: 'Newest' }));
+    await deliver(shop.domain, 'customers/create', customer(701, '2026-11-01T00:00:00Z', { first_name: 'Oldest' }));
+    expect(await worker.drain()).toMatchObject({ claimed: 5, applied: 5, failed: 0 });
+    expect(await query(`SELECT total_price::float AS total, source_updated_at FROM orders WHERE shop_id = $1`, [shop.id])).toEqual([
+      { total: 140, source_updated_at: new Date('2026-11-04T00:00:00Z') },
+    ]);
+    expect(await query(`SELECT first_name FROM customers WHERE shop_id = $1 AND customer_id = '701'`, [shop.id])).toEqual([{ first_name: 'Newest' }]);
+  });
+
+  it('a delivery the database refuses fails alone: the rest of its group is applied', async () => {
+    const shop = await newShop();
+    await deliver(shop.domain, 'orders/create', order(80, '2026-11-02T00:00:00Z'));
+    await deliver(shop.domain, 'orders/create', order(81, '2026-11-02T00:00:00Z', { total_price: '1e15' }), { id: 'too-big' });
+    await deliver(shop.domain, 'orders/create', order(82, '2026-11-02T00:00:00Z'));
+    expect(await worker.drain()).toMatchObject({ claimed: 3, applied: 2, failed: 1 });
+    expect(await query(`SELECT order_id FROM orders WHERE shop_id = $1 ORDER BY order_id`, [shop.id])).toEqual([{ order_id: '80' }, { order_id: '82' }]);
+    const [row] = await query(`SELECT status, last_error FROM webhook_inbox WHERE webhook_id = 'too-big'`);
+    expect(row).toEqual({ status: 'pending', last_error: expect.stringMatching(/^orders\/create too-big: .*numeric field overflow/) });
+  });
+
   it('two workers draining one inbox at once apply every delivery exactly once', async () => {
     const shop = await newShop();
     for (let i = 0; i < 40; i++) await deliver(shop.domain, 'customers/create', customer(1000 + i, '2026-11-01T00:00:00Z'));

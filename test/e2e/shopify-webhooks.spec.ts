@@ -54,7 +54,7 @@ async function serve(): Promise<{ stop: () => Promise<string> }> {
 }
 
 async function inbox(): Promise<Record<string, number>> {
-  return (await fetch(`${appUrl}/webhooks/shopify/inbox`)).json();
+  return (await (await fetch(`${appUrl}/webhooks/shopify/inbox`)).json()) as Record<string, number>;
 }
 
 /** Waits until the worker has applied every delivery it acknowledged. */

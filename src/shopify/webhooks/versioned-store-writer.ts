@@ -1,10 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { RefundRecord, Versioned } from '../core/webhook-payloads';
 import type { SqlExecutor } from '../../store/sql-executor';
 import type { CheckoutRecord, CustomerRecord, OrderRecord } from '../../store/store-records';
 import { StoreRepository } from '../../store/store.repository';
 
-/** What happened to a record a webhook carried. */
-export type WriteOutcome = 'written' | 'stale';
+export type VersionedOrder = Versioned<OrderRecord> & { refunds: RefundRecord[] };
+export type VersionedCheckout = Versioned<CheckoutRecord> & { productIds: string[] };
+
+/** How many records were written, and how many dropped as older than the stored version. */
+export interface WriteCounts {
+  written: number;
+  stale: number;
+}
 
 const TABLES = {
   customers: 'customer_id',
@@ -14,11 +21,11 @@ const TABLES = {
 type VersionedTable = keyof typeof TABLES;
 
 /**
- * Writes records from webhooks through the StoreRepository, order-safe: a record older than the stored
- * version (by the source's `updated_at`) is dropped. Must run inside a transaction: the record's key is
- * locked first (an advisory lock, so it also covers a record not stored yet), then the stored version is
- * compared, then the record written and its version set, so two workers applying two versions of one
- * record at once still end with the newer.
+ * Writes records from webhooks through the StoreRepository, a batch at a time, order-safe: a record older
+ * than the stored version (by the source's `updated_at`) is dropped. Runs inside the caller's transaction:
+ * the records' keys are locked first (advisory locks, in key order, so they also cover records not stored
+ * yet and two workers never deadlock), then the stored versions compared, then the newer records written
+ * and their versions set. Two workers applying two versions of one record at once still end with the newer.
  */
 export class VersionedStoreWriter {
   private readonly store: StoreRepository;
@@ -27,84 +34,99 @@ export class VersionedStoreWriter {
     this.store = new StoreRepository(db);
   }
 
-  async customer(shopId: number, { record, sourceUpdatedAt }: Versioned<CustomerRecord>): Promise<WriteOutcome> {
-    if (await this.isStale('customers', shopId, record.customerId, sourceUpdatedAt)) return 'stale';
-    await this.store.upsertCustomers(shopId, [record]);
-    await this.setVersion('customers', shopId, record.customerId, sourceUpdatedAt);
-    return 'written';
+  async customers(shopId: number, customers: Versioned<CustomerRecord>[]): Promise<WriteCounts> {
+    const fresh = await this.newerThanStored('customers', shopId, newestByKey(customers, (c) => c.record.customerId));
+    await this.store.upsertCustomers(shopId, fresh.map((customer) => customer.record));
+    await this.setVersions('customers', shopId, fresh.map((c) => [c.record.customerId, c.sourceUpdatedAt]));
+    return { written: fresh.length, stale: customers.length - fresh.length };
   }
 
-  async checkout(shopId: number, checkout: Versioned<CheckoutRecord> & { productIds: string[] }): Promise<WriteOutcome> {
-    const { record, sourceUpdatedAt } = checkout;
-    if (await this.isStale('checkouts', shopId, record.checkoutId, sourceUpdatedAt)) return 'stale';
-    const categories = record.categories.length > 0 ? record.categories : await this.knownCategories(shopId, checkout.productIds);
-    await this.store.upsertCheckouts(shopId, [{ ...record, categories }]);
-    await this.setVersion('checkouts', shopId, record.checkoutId, sourceUpdatedAt);
-    return 'written';
+  async checkouts(shopId: number, checkouts: VersionedCheckout[]): Promise<WriteCounts> {
+    const fresh = await this.newerThanStored('checkouts', shopId, newestByKey(checkouts, (c) => c.record.checkoutId));
+    const types = await this.productTypes(shopId, fresh.flatMap((checkout) => checkout.productIds));
+    const records = fresh.map(({ record, productIds }) =>
+      record.categories.length > 0
+        ? record
+        : { ...record, categories: [...new Set(productIds.map((id) => types.get(id)).filter((t): t is string => !!t))].sort() },
+    );
+    await this.store.upsertCheckouts(shopId, records);
+    await this.setVersions('checkouts', shopId, fresh.map((c) => [c.record.checkoutId, c.sourceUpdatedAt]));
+    return { written: fresh.length, stale: checkouts.length - fresh.length };
   }
 
   /**
-   * An order replaces the stored one (and its lines) unless older. Its refunds are kept by id whatever the
-   * order's age, and the refunded total is never lowered below what the known refunds add up to.
+   * Orders replace the stored ones (and their lines) unless older. Their refunds are kept by id whatever the
+   * order's age, and an order's refunded total is never lowered below what its known refunds add up to.
    */
-  async order(shopId: number, order: Versioned<OrderRecord> & { refunds: RefundRecord[] }, writeId: string): Promise<WriteOutcome> {
-    await this.recordRefunds(shopId, order.refunds);
-    if (await this.isStale('orders', shopId, order.record.orderId, order.sourceUpdatedAt)) return 'stale';
-    await this.store.upsertOrders(shopId, [await this.withKnownLineDetails(shopId, order.record)], writeId);
-    await this.setVersion('orders', shopId, order.record.orderId, order.sourceUpdatedAt);
-    await this.reconcileRefunds(shopId, order.record.orderId);
-    return 'written';
+  async orders(shopId: number, orders: VersionedOrder[]): Promise<WriteCounts> {
+    await this.recordRefunds(shopId, orders.flatMap((order) => order.refunds));
+    const fresh = await this.newerThanStored('orders', shopId, newestByKey(orders, (o) => o.record.orderId));
+    if (fresh.length > 0) {
+      // A write id of its own: the store writer then replaces these orders' lines instead of appending.
+      await this.store.upsertOrders(shopId, await this.withKnownLineDetails(shopId, fresh.map((o) => o.record)), `webhook:${randomUUID()}`);
+      await this.setVersions('orders', shopId, fresh.map((o) => [o.record.orderId, o.sourceUpdatedAt]));
+    }
+    await this.reconcileRefunds(shopId, [...new Set(orders.filter((o) => o.refunds.length > 0).map((o) => o.record.orderId))]);
+    return { written: fresh.length, stale: orders.length - fresh.length };
+  }
+
+  /**
+   * refunds/create: kept by refund id (a replay adds nothing), then the orders' refunded totals and statuses
+   * follow. An order not stored yet picks its refunds up when it arrives.
+   */
+  async refunds(shopId: number, refunds: RefundRecord[]): Promise<void> {
+    const orderIds = [...new Set(refunds.map((refund) => refund.orderId))];
+    await this.lock('orders', shopId, orderIds);
+    await this.recordRefunds(shopId, refunds);
+    await this.reconcileRefunds(shopId, orderIds);
   }
 
   /**
    * Shopify's order webhooks carry no product type and no compare-at price, which the imports (GraphQL) do
-   * have: a line takes them from the stored line of the same order and product, and a product type from any
-   * stored line of the product, so a webhook never erases categories or markdowns the store already knew.
+   * have: a line takes the compare-at price from the stored line of the same order and product, and the
+   * product type from any stored line of the product, so a webhook never erases what the store knew.
    */
-  private async withKnownLineDetails(shopId: number, order: OrderRecord): Promise<OrderRecord> {
-    const productIds = [...new Set(order.lines.map((line) => line.productId).filter((id): id is string => id !== null))];
-    if (productIds.length === 0) return order;
-    const known: { product_id: string; product_type: string | null; compare_at_price: string | null; same_order: boolean }[] =
-      await this.db.query(
-        `SELECT DISTINCT ON (product_id) product_id, product_type, compare_at_price, order_id = $3 AS same_order
-         FROM order_lines WHERE shop_id = $1 AND product_id = ANY($2::text[])
-         ORDER BY product_id, (order_id = $3) DESC, (product_type IS NULL)`,
-        [shopId, productIds, order.orderId],
-      );
-    const byProduct = new Map(known.map((row) => [row.product_id, row]));
-    return {
-      ...order,
-      lines: order.lines.map((line) => {
-        const stored = line.productId === null ? undefined : byProduct.get(line.productId);
-        if (!stored) return line;
-        const compareAt = line.compareAtPrice ?? (stored.same_order && stored.compare_at_price !== null ? Number(stored.compare_at_price) : null);
-        return { ...line, productType: line.productType ?? stored.product_type, compareAtPrice: compareAt };
-      }),
-    };
-  }
-
-  private async knownCategories(shopId: number, productIds: string[]): Promise<string[]> {
-    if (productIds.length === 0) return [];
-    const rows: { product_type: string }[] = await this.db.query(
-      `SELECT DISTINCT product_type FROM order_lines
-       WHERE shop_id = $1 AND product_id = ANY($2::text[]) AND product_type IS NOT NULL ORDER BY 1`,
-      [shopId, productIds],
+  private async withKnownLineDetails(shopId: number, orders: OrderRecord[]): Promise<OrderRecord[]> {
+    const productIds = orders.flatMap((order) => order.lines.map((line) => line.productId)).filter((id): id is string => id !== null);
+    if (productIds.length === 0) return orders;
+    const types = await this.productTypes(shopId, productIds);
+    const markdowns: { order_id: string; product_id: string; compare_at_price: string }[] = await this.db.query(
+      `SELECT order_id, product_id, compare_at_price FROM order_lines
+       WHERE shop_id = $1 AND order_id = ANY($2::text[]) AND product_id IS NOT NULL AND compare_at_price IS NOT NULL`,
+      [shopId, orders.map((order) => order.orderId)],
     );
-    return rows.map((row) => row.product_type);
+    const compareAt = new Map(markdowns.map((row) => [`${row.order_id}/${row.product_id}`, Number(row.compare_at_price)]));
+    return orders.map((order) => ({
+      ...order,
+      lines: order.lines.map((line) =>
+        line.productId === null
+          ? line
+          : {
+              ...line,
+              productType: line.productType ?? types.get(line.productId) ?? null,
+              compareAtPrice: line.compareAtPrice ?? compareAt.get(`${order.orderId}/${line.productId}`) ?? null,
+            },
+      ),
+    }));
   }
 
-  /**
-   * refunds/create: kept by refund id (a replay adds nothing), then the order's refunded total and status
-   * follow. An order not stored yet picks the refund up when it arrives.
-   */
-  async refund(shopId: number, refund: RefundRecord): Promise<void> {
-    await this.lock('orders', shopId, refund.orderId);
-    await this.recordRefunds(shopId, [refund]);
-    await this.reconcileRefunds(shopId, refund.orderId);
+  /** The product type the store knows for each product (from any line of it). */
+  private async productTypes(shopId: number, productIds: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(productIds)];
+    if (wanted.length === 0) return new Map();
+    const rows: { product_id: string; product_type: string | null }[] = await this.db.query(
+      `SELECT p.product_id,
+              (SELECT product_type FROM order_lines l
+               WHERE l.shop_id = $1 AND l.product_id = p.product_id AND l.product_type IS NOT NULL LIMIT 1) AS product_type
+       FROM unnest($2::text[]) AS p(product_id)`,
+      [shopId, wanted],
+    );
+    return new Map(rows.filter((row) => row.product_type !== null).map((row) => [row.product_id, row.product_type!]));
   }
 
   private async recordRefunds(shopId: number, refunds: RefundRecord[]): Promise<void> {
-    if (refunds.length === 0) return;
+    const unique = [...new Map(refunds.map((refund) => [refund.refundId, refund])).values()];
+    if (unique.length === 0) return;
     await this.db.query(
       `INSERT INTO order_refunds (shop_id, refund_id, order_id, amount, created_at)
        SELECT $1, r.refund_id, r.order_id, r.amount, r.created_at
@@ -113,20 +135,18 @@ export class VersionedStoreWriter {
       [
         shopId,
         JSON.stringify(
-          refunds.map((refund) => ({
-            refund_id: refund.refundId,
-            order_id: refund.orderId,
-            amount: refund.amount,
-            created_at: refund.createdAt,
-          })),
+          unique.map((refund) => ({ refund_id: refund.refundId, order_id: refund.orderId, amount: refund.amount, created_at: refund.createdAt })),
         ),
       ],
     );
   }
 
-  private async reconcileRefunds(shopId: number, orderId: string): Promise<void> {
+  private async reconcileRefunds(shopId: number, orderIds: string[]): Promise<void> {
+    if (orderIds.length === 0) return;
     await this.db.query(
-      `WITH known AS (SELECT coalesce(sum(amount), 0) AS refunded FROM order_refunds WHERE shop_id = $1 AND order_id = $2)
+      `WITH known AS (
+         SELECT order_id, sum(amount) AS refunded FROM order_refunds
+         WHERE shop_id = $1 AND order_id = ANY($2::text[]) GROUP BY order_id)
        UPDATE orders o SET
          total_refunded = known.refunded,
          financial_status = CASE
@@ -135,32 +155,57 @@ export class VersionedStoreWriter {
            ELSE o.financial_status END,
          updated_at = now()
        FROM known
-       WHERE o.shop_id = $1 AND o.order_id = $2 AND known.refunded > o.total_refunded`,
-      [shopId, orderId],
+       WHERE o.shop_id = $1 AND o.order_id = known.order_id AND known.refunded > o.total_refunded`,
+      [shopId, orderIds],
     );
   }
 
-  /** True when the stored version is newer than the incoming one; locks the record's key for this transaction. */
-  private async isStale(table: VersionedTable, shopId: number, key: string, incoming: Date | null): Promise<boolean> {
-    await this.lock(table, shopId, key);
-    if (!incoming) return false;
-    const rows: { newer: boolean }[] = await this.db.query(
-      `SELECT source_updated_at > $3 AS newer FROM ${table} WHERE shop_id = $1 AND ${TABLES[table]} = $2`,
-      [shopId, key, incoming],
+  /** Locks the records' keys for this transaction, then keeps those not older than the stored version. */
+  private async newerThanStored<T extends Versioned<unknown>>(table: VersionedTable, shopId: number, records: Map<string, T>): Promise<T[]> {
+    if (records.size === 0) return [];
+    await this.lock(table, shopId, [...records.keys()]);
+    const versioned = [...records].filter(([, record]) => record.sourceUpdatedAt !== null);
+    if (versioned.length === 0) return [...records.values()];
+    const newer: Record<string, string>[] = await this.db.query(
+      `SELECT s.${TABLES[table]} AS key FROM ${table} s
+       JOIN unnest($2::text[], $3::timestamptz[]) AS i(key, updated_at) ON s.${TABLES[table]} = i.key
+       WHERE s.shop_id = $1 AND s.source_updated_at > i.updated_at`,
+      [shopId, versioned.map(([key]) => key), versioned.map(([, record]) => record.sourceUpdatedAt!.toISOString())],
     );
-    return rows[0]?.newer === true;
+    const stale = new Set(newer.map((row) => row.key));
+    return [...records].filter(([key]) => !stale.has(key)).map(([, record]) => record);
   }
 
-  private async setVersion(table: VersionedTable, shopId: number, key: string, incoming: Date | null): Promise<void> {
-    if (!incoming) return;
+  private async setVersions(table: VersionedTable, shopId: number, versions: [string, Date | null][]): Promise<void> {
+    const known = versions.filter((entry): entry is [string, Date] => entry[1] !== null);
+    if (known.length === 0) return;
     await this.db.query(
-      `UPDATE ${table} SET source_updated_at = $3
-       WHERE shop_id = $1 AND ${TABLES[table]} = $2 AND (source_updated_at IS NULL OR source_updated_at <= $3)`,
-      [shopId, key, incoming],
+      `UPDATE ${table} s SET source_updated_at = i.updated_at
+       FROM unnest($2::text[], $3::timestamptz[]) AS i(key, updated_at)
+       WHERE s.shop_id = $1 AND s.${TABLES[table]} = i.key
+         AND (s.source_updated_at IS NULL OR s.source_updated_at <= i.updated_at)`,
+      [shopId, known.map(([key]) => key), known.map(([, at]) => at.toISOString())],
     );
   }
 
-  private async lock(table: VersionedTable, shopId: number, key: string): Promise<void> {
-    await this.db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${table}:${shopId}:${key}`]);
+  /** Advisory locks on the keys, taken in sorted order (no deadlock between two workers). */
+  private async lock(table: VersionedTable, shopId: number, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const names = [...new Set(keys)].map((key) => `${table}:${shopId}:${key}`).sort();
+    await this.db.query(
+      `SELECT count(pg_advisory_xact_lock(hashtext(name))) FROM (SELECT name FROM unnest($1::text[]) AS name ORDER BY name) AS sorted`,
+      [names],
+    );
   }
+}
+
+/** Per key, the newest version (by the source's update time; the later record wins a tie or an unknown time). */
+function newestByKey<T extends Versioned<unknown>>(records: T[], key: (record: T) => string): Map<string, T> {
+  const newest = new Map<string, T>();
+  for (const record of records) {
+    const seen = newest.get(key(record));
+    const older = seen && seen.sourceUpdatedAt && record.sourceUpdatedAt && record.sourceUpdatedAt < seen.sourceUpdatedAt;
+    if (!older) newest.set(key(record), record);
+  }
+  return newest;
 }
