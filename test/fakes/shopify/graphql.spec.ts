@@ -126,6 +126,18 @@ describe('fake Shopify GraphQL endpoint', () => {
     expect(fake.rejectedDocuments).toHaveLength(1);
   });
 
+  it('refuses malformed custom scalars (here URL) in variables and literals', async () => {
+    const query = 'query Hook($uri: URL!) { webhookSubscriptions(first: 1, callbackUrl: $uri) { nodes { id } } }';
+    const bad = await postGraphql(fake, { query, variables: { uri: 'not a url' } });
+    expect(bad.body.errors[0].message).toContain('"not a url" is not a valid URL');
+    const good = await postGraphql(fake, { query, variables: { uri: 'https://example.com/hooks' } });
+    expect(good.body).toMatchObject({ data: { webhookSubscriptions: { nodes: [] } } });
+    const literal = await postGraphql(fake, { query: 'mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: { callbackUrl: "nope" }) { userErrors { message } } }' });
+    expect(literal.body.errors[0]).toMatchObject({ extensions: { code: 'argumentLiteralsIncompatible' } });
+    expect(fake.webhooks.list()).toEqual([]);
+    expect(fake.rejectedDocuments).toHaveLength(2);
+  });
+
   it('refuses a wrong access token with 401 and Shopify\'s message', async () => {
     const { status, body } = await postGraphql(fake, { query: '{ shop { name } }' }, 'shpat_wrong');
     expect(status).toBe(401);

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  type ASTNode, buildClientSchema, type DocumentNode, GraphQLError, type GraphQLSchema, Kind, parse, specifiedRules,
-  validate, visit,
+  type ASTNode, buildClientSchema, type ConstValueNode, type DocumentNode, GraphQLError, type GraphQLScalarType,
+  type GraphQLSchema, Kind, parse, specifiedRules, validate, visit,
 } from 'graphql';
 
 export const ADMIN_API_VERSION = '2026-10';
@@ -31,8 +31,37 @@ export function adminSchema(): GraphQLSchema {
     // assumeValid: Shopify's own schema breaks a graphql-js schema rule (deprecated fields implementing
     // non-deprecated interface fields); documents are still validated in full against it.
     cached = buildClientSchema(json.data, { assumeValid: true });
+    checkScalarFormats(cached);
   }
   return cached;
+}
+
+/**
+ * An introspection result says nothing of how custom scalars parse, so graphql-js would take anything for a
+ * DateTime. Shopify refuses malformed values: so does the fake, for the scalars a connector sends.
+ */
+const SCALAR_FORMATS: Record<string, (value: unknown) => boolean> = {
+  DateTime: (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.test(v) && !Number.isNaN(Date.parse(v)),
+  Date: (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v) && !Number.isNaN(Date.parse(v)),
+  URL: (v) => typeof v === 'string' && URL.canParse(v),
+  UnsignedInt64: (v) => (typeof v === 'string' && /^\d+$/.test(v)) || (Number.isSafeInteger(v) && (v as number) >= 0),
+  Decimal: (v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) || (typeof v === 'number' && Number.isFinite(v)),
+  Money: (v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) || (typeof v === 'number' && Number.isFinite(v)),
+};
+
+function checkScalarFormats(schema: GraphQLSchema): void {
+  for (const [name, valid] of Object.entries(SCALAR_FORMATS)) {
+    const scalar = schema.getType(name) as GraphQLScalarType | undefined;
+    if (!scalar) continue;
+    scalar.coerceInputValue = (value: unknown) => {
+      if (!valid(value)) throw new GraphQLError(`${JSON.stringify(value)} is not a valid ${name}`);
+      return value;
+    };
+    scalar.coerceInputLiteral = (node: ConstValueNode) => {
+      const value = node.kind === Kind.STRING ? node.value : node.kind === Kind.INT || node.kind === Kind.FLOAT ? Number(node.value) : undefined;
+      return value !== undefined && valid(value) ? value : undefined;
+    };
+  }
 }
 
 /** One error as Shopify's GraphQL endpoint writes it. */
