@@ -45,7 +45,8 @@ export function parseSearch(query: string | null | undefined): SearchFilter {
     } else if (field === 'status') {
       if (value === 'any') continue;
       if (!['open', 'closed', 'cancelled'].includes(value)) throw unsupported(`status "${value}"`);
-      tests.push((item) => 'cancelledAt' in item && (value === 'cancelled') === (item.cancelledAt !== null));
+      // The fake's orders are never closed (archived): open = not cancelled.
+      tests.push((item) => 'cancelledAt' in item && (value === 'closed' ? false : (value === 'cancelled') === (item.cancelledAt !== null)));
     } else if (field === 'financial_status') {
       tests.push((item) => 'financialStatus' in item && item.financialStatus === value.toLowerCase());
     } else {
