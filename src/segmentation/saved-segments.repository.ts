@@ -119,6 +119,7 @@ export class SavedSegmentsRepository {
   /**
    * Writes the members of every saved segment of the shop at a run, in one scan of the attribute rows: each
    * customer's row lists the segments whose compiled condition it meets. Returns members per segment key.
+   * Runs inside the segment run's transaction, after its memberships: it reads the run's feature table.
    */
   async evaluateAll(shopId: number, runId: number, asOf: Date): Promise<Record<string, number>> {
     const segments = await this.list(shopId);
@@ -133,15 +134,17 @@ export class SavedSegmentsRepository {
       // segment_id is an integer from our own table, never user text.
       memberships.push(`CASE WHEN ${compiled.sql} THEN ${Number(segment.segmentId)} END`);
     }
+    // Each customer's list is computed once (materialized, not once for the filter and again for the row),
+    // and the counts come from that list rather than from the rows written back.
     const counts: { segment_id: number; customers: number }[] = await this.db.query(
-      `WITH written AS (
+      `WITH evaluated AS MATERIALIZED (
+         SELECT a.customer_id, array_remove(ARRAY[${memberships.join(', ')}], NULL) AS segment_ids
+         FROM (${segmentAttributesSql({ trend, buyers: 'run' })}) AS a),
+       written AS (
          INSERT INTO saved_segment_members (shop_id, run_id, customer_id, segment_ids)
-         SELECT $1, $2, customer_id, segment_ids
-         FROM (SELECT a.customer_id, array_remove(ARRAY[${memberships.join(', ')}], NULL) AS segment_ids
-               FROM (${segmentAttributesSql({ trend })}) AS a) AS m
-         WHERE cardinality(segment_ids) > 0
-         RETURNING segment_ids)
-       SELECT segment_id, count(*)::int AS customers FROM written, unnest(segment_ids) AS segment_id
+         SELECT $1, $2, customer_id, segment_ids FROM evaluated WHERE cardinality(segment_ids) > 0)
+       SELECT segment_id, count(*)::int AS customers
+       FROM (SELECT unnest(segment_ids) AS segment_id FROM evaluated) AS listed
        GROUP BY segment_id`,
       parameters,
     );
@@ -161,7 +164,7 @@ export function checkQuery(query: string): void {
 }
 
 function attributesOf(compiled: CompiledSegmentQuery): string {
-  return segmentAttributesSql({ trend: compiled.attributes.includes('trend_purchase_share') });
+  return segmentAttributesSql({ trend: compiled.attributes.includes('trend_purchase_share'), buyers: 'stored' });
 }
 
 function attributeParameters(shopId: number, runId: number, asOf: Date): unknown[] {

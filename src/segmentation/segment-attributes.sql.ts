@@ -8,8 +8,17 @@ import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query'
  *
  * trend_purchase_share reads the lines of new products (product_launches, kept by the store writer), so it
  * is only computed when a query asks for it.
+ *
+ * Open checkouts are those after the customer's last order. Inside a segment run (buyers 'run') the last
+ * orders come from the run's analyzed feature table: the memberships just written have no statistics on a
+ * server yet, and the planner, expecting a handful of rows, sorted a million of them for a merge join.
+ * Elsewhere (buyers 'stored') they come from the run's memberships.
  */
-export function segmentAttributesSql(options: { trend: boolean }): string {
+export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 'stored' }): string {
+  const lastOrders =
+    options.buyers === 'run'
+      ? 'run_features m ON m.customer_id = k.customer_id'
+      : 'segment_memberships m ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id';
   return `
   WITH eligibility AS (
     -- Types $4 even when no trend purchases are asked for (an untyped unused parameter is an error).
@@ -18,7 +27,7 @@ export function segmentAttributesSql(options: { trend: boolean }): string {
   open_checkouts AS (
     SELECT k.customer_id, max(k.created_at) AS latest, array_remove(array_agg(DISTINCT category), '') AS categories
     FROM checkouts k
-    LEFT JOIN segment_memberships m ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id
+    LEFT JOIN ${lastOrders}
     LEFT JOIN LATERAL unnest(k.categories) AS category ON true
     WHERE k.shop_id = $1 AND k.customer_id IS NOT NULL
       AND (k.completed_at IS NULL OR k.completed_at > $3::timestamptz)
