@@ -17,33 +17,45 @@ const ORDERS_IN_WINDOW = `
 /** Orders of the trailing 12 months (core/vip-inputs.ts), the window of the VIP tiers' inputs. */
 const TRAILING_12M = `created_at > $2::timestamptz - interval '12 months'`;
 
+/** An exact sum of money as numeric with two decimals: summed as integer cents (see BUILD_RUN_ORDER_TOTALS). */
+const cents = (sum: string) => `${sum} * 0.01`;
+
 /**
  * Step 1 of the features: one aggregate pass over the shop's orders into a temporary table of the run's
  * transaction. Orders in the window with a returns-rate status feed the returns rate; the eligible ones
  * (status in $3) feed everything else. The t12_ aggregates are the same over the trailing 12 months, the
  * VIP tiers' inputs. Parameters: $1 shop, $2 as-of, $3 eligible statuses, $4 returns-rate statuses,
  * $5 window years.
+ * Each order's conditions are evaluated once (the inner select; OFFSET 0 keeps the planner from inlining it
+ * into every FILTER), and money is summed as int8 cents, as exact as numeric: a numeric sum keeps a large
+ * state per customer, and a million customers' states spilled to disk (1M: 12.6 s CPU before, 8.3 s after).
  */
 export const BUILD_RUN_ORDER_TOTALS = `
   CREATE TEMP TABLE run_order_totals ON COMMIT DROP AS
   SELECT customer_id,
-         count(*) FILTER (WHERE financial_status = ANY($3::text[])) AS frequency,
-         sum(total_price - total_refunded) FILTER (WHERE financial_status = ANY($3::text[])) AS monetary,
-         min(created_at) FILTER (WHERE financial_status = ANY($3::text[])) AS first_order_at,
-         max(created_at) FILTER (WHERE financial_status = ANY($3::text[])) AS last_order_at,
-         sum(total_price) AS returns_price,
-         sum(total_refunded) AS returns_refunded,
-         count(*) FILTER (WHERE financial_status = ANY($3::text[]) AND cardinality(discount_codes) > 0) AS discounted_orders,
-         sum(item_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS units,
-         sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[])) AS full_price_units,
-         coalesce(sum(total_price - total_refunded) FILTER (WHERE financial_status = ANY($3::text[])
-           AND ${TRAILING_12M}), 0) AS trailing_12m_spend,
-         sum(total_price) FILTER (WHERE ${TRAILING_12M}) AS t12_returns_price,
-         sum(total_refunded) FILTER (WHERE ${TRAILING_12M}) AS t12_returns_refunded,
-         sum(item_quantity) FILTER (WHERE financial_status = ANY($3::text[]) AND ${TRAILING_12M}) AS t12_units,
-         sum(full_price_quantity) FILTER (WHERE financial_status = ANY($3::text[]) AND ${TRAILING_12M})
-           AS t12_full_price_units
-  FROM orders WHERE ${ORDERS_IN_WINDOW}
+         count(*) FILTER (WHERE eligible) AS frequency,
+         ${cents('sum(net) FILTER (WHERE eligible)')} AS monetary,
+         min(created_at) FILTER (WHERE eligible) AS first_order_at,
+         max(created_at) FILTER (WHERE eligible) AS last_order_at,
+         ${cents('sum(price)')} AS returns_price,
+         ${cents('sum(refunded)')} AS returns_refunded,
+         count(*) FILTER (WHERE eligible AND discounted) AS discounted_orders,
+         sum(item_quantity) FILTER (WHERE eligible) AS units,
+         sum(full_price_quantity) FILTER (WHERE eligible) AS full_price_units,
+         ${cents('coalesce(sum(net) FILTER (WHERE eligible AND trailing_12m), 0)')} AS trailing_12m_spend,
+         ${cents('sum(price) FILTER (WHERE trailing_12m)')} AS t12_returns_price,
+         ${cents('sum(refunded) FILTER (WHERE trailing_12m)')} AS t12_returns_refunded,
+         sum(item_quantity) FILTER (WHERE eligible AND trailing_12m) AS t12_units,
+         sum(full_price_quantity) FILTER (WHERE eligible AND trailing_12m) AS t12_full_price_units
+  FROM (SELECT customer_id, created_at, item_quantity, full_price_quantity,
+               financial_status = ANY($3::text[]) AS eligible,
+               ${TRAILING_12M} AS trailing_12m,
+               cardinality(discount_codes) > 0 AS discounted,
+               (total_price * 100)::int8 AS price,
+               (total_refunded * 100)::int8 AS refunded,
+               ((total_price - total_refunded) * 100)::int8 AS net
+        FROM orders WHERE ${ORDERS_IN_WINDOW}
+        OFFSET 0) AS o
   GROUP BY customer_id`;
 
 /** Step 2: distinct product categories of each customer's eligible orders. Same parameters. */
