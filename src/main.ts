@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { APP_CONFIG } from './config/config.module';
 import { loadConfig, logLevels, type AppConfig } from './config/app-config';
@@ -10,7 +11,9 @@ import { WebhookWorker } from './shopify/webhooks/webhook-worker';
 /** The HTTP service: the same modules as the command line, behind NestJS controllers. */
 export async function startHttpService(): Promise<void> {
   // rawBody: webhook signatures cover the bytes as sent.
-  const app = await NestFactory.create(AppModule, { logger: logLevels(loadConfig().logLevel), rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: logLevels(loadConfig().logLevel), rawBody: true });
+  // Shopify's order webhooks exceed the default 100 kB with a few hundred line items.
+  app.useBodyParser('json', { limit: '10mb' });
   app.useGlobalFilters(new HttpErrorsFilter());
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);

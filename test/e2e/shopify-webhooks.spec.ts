@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { FakeShopify } from '../fakes/shopify';
-import { ADA, BOB, CHECKOUT_ABANDONED, ORDER_RECENT, seedSmallStore } from '../fakes/shopify/fixtures';
+import { ADA, BOB, CHECKOUT_ABANDONED, ORDER_OLD, ORDER_RECENT, seedSmallStore } from '../fakes/shopify/fixtures';
 import { emptyDataDir, removeTempDirs, runCli, runCliJson, runCliOk, spawnCli, stripAnsi, type CliOptions } from './support/cli';
 
 const SECRET = 'shpss_e2e_webhook_secret';
@@ -133,6 +133,13 @@ describe('Shopify webhooks through the command line and the HTTP service', () =>
       expect(await applied()).toEqual({ applied: 7 });
       expect((await fake.deliver('app/uninstalled', fake.webhookPayload('app/uninstalled', fake.shop))).map((d) => d.status)).toEqual([200]);
       expect(await applied()).toEqual({ applied: 8 });
+
+      // An order with 1,500 line items: a body of several hundred kB, above the HTTP layer's usual 100 kB.
+      const big = fake.webhookPayload('orders/updated', ORDER_OLD.orderId) as { line_items: unknown[]; updated_at: string };
+      const items = Array.from({ length: 1500 }, (_, i) => ({ ...(big.line_items[0] as object), id: 90_000 + i, title: `Item ${i}` }));
+      const bigDelivery = await fake.deliver('orders/updated', { ...big, line_items: items, updated_at: '2026-11-26T00:00:00Z' });
+      expect(bigDelivery.map((d) => [d.status, JSON.stringify({ ...big, line_items: items }).length > 300_000])).toEqual([[200, true]]);
+      expect(await applied()).toEqual({ applied: 9 });
     } finally {
       expect(await service.stop()).toBe('SIGTERM');
     }
@@ -143,6 +150,8 @@ describe('Shopify webhooks through the command line and the HTTP service', () =>
       expect.objectContaining({ customer_id: BOB.customerId, email: BOB.email, email_consent: 'subscribed', source_updated_at: '2026-11-25T00:00:00.000Z' }),
     ]);
     expect(bob.tables.checkouts.map((c: any) => c.checkout_id)).toEqual([CHECKOUT_ABANDONED.checkoutId]);
+    expect(bob.tables.orders.map((o: any) => o.order_id)).toEqual([ORDER_OLD.orderId]);
+    expect(bob.tables.order_lines).toHaveLength(1500);
     // Ada was redacted: nothing about her is left; her order stays as an anonymous sale.
     const ada = await runCliJson(['shopify', 'data-request', '--customer', ADA.customerId], options);
     expect(ada.tables).toEqual({});

@@ -29,7 +29,11 @@ export class WebhookIntake {
     private readonly wake: () => void,
   ) {}
 
-  async receive(headers: WebhookHeaders, rawBody: Buffer): Promise<IntakeAnswer> {
+  /**
+   * `parsed` is the body as the HTTP layer already parsed it, when it did (saves parsing it twice); the raw
+   * bytes remain what the signature is checked against and what is stored.
+   */
+  async receive(headers: WebhookHeaders, rawBody: Buffer, parsed?: unknown): Promise<IntakeAnswer> {
     if (!this.secret) {
       return { status: 401, outcome: 'unauthorized', message: 'SHOPIFY_API_SECRET is not set: webhooks cannot be verified' };
     }
@@ -49,7 +53,7 @@ export class WebhookIntake {
     // A topic the service never subscribed to is acknowledged, so Shopify does not retry it, and dropped.
     if (!isWebhookTopic(topic)) return { status: 200, outcome: 'ignored' };
     const body = rawBody.toString('utf8');
-    if (!isJsonObject(body)) return { status: 400, outcome: 'malformed', message: 'the body is not a JSON object' };
+    if (!(parsed === undefined ? isJsonObject(body) : isObject(parsed))) return { status: 400, outcome: 'malformed', message: 'the body is not a JSON object' };
     const triggeredAt = headers.triggeredAt ? new Date(headers.triggeredAt) : null;
     const outcome = await this.inbox.insert({
       webhookId,
@@ -66,9 +70,12 @@ export class WebhookIntake {
 
 function isJsonObject(text: string): boolean {
   try {
-    const value = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject(JSON.parse(text));
   } catch {
     return false;
   }
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

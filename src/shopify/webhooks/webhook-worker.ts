@@ -9,6 +9,8 @@ export interface WorkerOptions {
   batchSize?: number;
   /** The periodic sweep: retries come due and deliveries another replica left behind get picked up. */
   sweepMs?: number;
+  /** How long a wake waits to gather more deliveries into the batch. */
+  wakeDelayMs?: number;
   log?: { warn(message: string): void; error(message: string): void };
 }
 
@@ -27,7 +29,9 @@ export interface BatchResult {
 export class WebhookWorker {
   private readonly batchSize: number;
   private readonly sweepMs: number;
+  private readonly wakeDelayMs: number;
   private running: Promise<void> | null = null;
+  private scheduled: NodeJS.Timeout | null = null;
   private again = false;
   /** Not started, or stopped: wake() does nothing. */
   private stopped = true;
@@ -42,6 +46,7 @@ export class WebhookWorker {
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.sweepMs = options.sweepMs ?? 5_000;
+    this.wakeDelayMs = options.wakeDelayMs ?? 20;
   }
 
   start(): void {
@@ -58,22 +63,30 @@ export class WebhookWorker {
     this.stopped = true;
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.scheduled) clearTimeout(this.scheduled);
     this.timer = null;
+    this.scheduled = null;
     while (this.running) await this.running;
   }
 
-  /** Something arrived: drain the inbox now, or right after the drain in progress. */
+  /**
+   * Something arrived: drain the inbox shortly (wakes within `wakeDelayMs` are coalesced, so a busy intake
+   * feeds the worker batches rather than single rows), or right after the drain in progress.
+   */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.scheduled) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.again = false;
-    this.running = this.drainQuietly().finally(() => {
-      this.running = null;
-      if (this.again) this.wake();
-    });
+    this.scheduled = setTimeout(() => {
+      this.scheduled = null;
+      this.again = false;
+      this.running = this.drainQuietly().finally(() => {
+        this.running = null;
+        if (this.again) this.wake();
+      });
+    }, this.wakeDelayMs);
   }
 
   /** Applies due deliveries until none is left. */
