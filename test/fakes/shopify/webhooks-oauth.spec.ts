@@ -3,15 +3,22 @@
  * verifies (and a tampered one it rejects), REST-shaped payloads from the state, and the OAuth install run
  * by @shopify/shopify-api's own begin and callback against the fake.
  */
-import '@shopify/shopify-api/adapters/node';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
-import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { ADA, BOB, CHECKOUT_ABANDONED, clientFor, NOW, ORDER_RECENT, postGraphql, seedSmallStore } from './fixtures';
 import { fetchRoutedTo } from './routing';
 import { FakeShopify } from './server';
+
+// Required, as src/shopify/admin/shopify-app.ts does: imported, TypeScript would type-check the package's own
+// .ts sources for these entry points, which do not compile under the project's settings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('@shopify/shopify-api/adapters/node');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { setAbstractFetchFunc } = require('@shopify/shopify-api/runtime') as {
+  setAbstractFetchFunc: (fetch: typeof globalThis.fetch) => void;
+};
 
 interface Received {
   headers: IncomingMessage['headers'];
