@@ -140,7 +140,7 @@ describe('the HTTP service: POST /shops and the OAuth install', () => {
       scopes: ['read_all_orders', 'read_checkouts', 'read_customers', 'read_orders'],
     });
     expect(wrong.status).toBe(422);
-    expect((await wrong.json()).message).toMatch(/^Shopify rejected the access token for cli-outfitters\.myshopify\.com/);
+    expect(((await wrong.json()) as { message: string }).message).toMatch(/^Shopify rejected the access token for cli-outfitters\.myshopify\.com/);
   });
 
   it('installs through OAuth: redirect with state, callback checked by hmac and state, offline token kept sealed', async () => {

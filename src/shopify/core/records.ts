@@ -101,6 +101,11 @@ export function customerRecord(node: CustomerNode): CustomerRecord {
 
 /** Lines in the order Shopify lists them; numbered from 1. */
 export function orderRecord(node: OrderNode, lineItems: LineItemNode[]): OrderRecord {
+  return { ...orderHead(node), lines: lineItems.map((item, index) => lineRecord(item, index + 1)) };
+}
+
+/** The order without its lines (the bulk path meets the lines later, as lines of their own). */
+export function orderHead(node: OrderNode): OrderRecord {
   return {
     orderId: numericId(node.id),
     name: node.name ?? null,
@@ -116,11 +121,11 @@ export function orderRecord(node: OrderNode, lineItems: LineItemNode[]): OrderRe
     totalRefunded: money(node.totalRefundedSet),
     discountCodes: [...(node.discountCodes ?? [])],
     shippingCountry: node.shippingAddress?.countryCodeV2 ?? null,
-    lines: lineItems.map((item, index) => lineRecord(item, index + 1)),
+    lines: [],
   };
 }
 
-function lineRecord(item: LineItemNode, lineNo: number): OrderLineRecord {
+export function lineRecord(item: LineItemNode, lineNo: number): OrderLineRecord {
   const compareAt = item.variant?.compareAtPrice;
   return {
     lineNo,

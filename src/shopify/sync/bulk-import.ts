@@ -3,17 +3,9 @@ import { StoreRepository } from '../../store/store.repository';
 import type { CustomerRecord } from '../../store/store-records';
 import { orderHistoryFilter, type ShopifyResource } from '../core/bulk-failures';
 import { parseJsonLine, textLines } from '../core/jsonl';
-import {
-  checkoutRecord,
-  customerRecord,
-  orderRecord,
-  type CheckoutLineItemNode,
-  type CheckoutNode,
-  type CustomerNode,
-  type LineItemNode,
-  type OrderNode,
-} from '../core/records';
+import { checkoutRecord, customerRecord, type CheckoutLineItemNode, type CheckoutNode, type CustomerNode } from '../core/records';
 import { bulkCheckoutsQuery, bulkCustomersQuery, bulkOrdersQuery } from '../admin/documents';
+import { BulkOrderLoad } from './bulk-order-load';
 import { BulkStaging } from './bulk-staging';
 import { downloadBulkFile, runBulkQuery, ShopifyImportError } from './bulk-operations';
 import type { ImportContext, ResourceImport } from './import-context';
@@ -43,7 +35,8 @@ export async function importByBulk(ctx: ImportContext, resource: ShopifyResource
     if (operation.url) {
       const lines = textLines(guardDownload(await downloadBulkFile(operation.url), resource));
       if (resource === 'customers') await writeCustomers(ctx.shop.id, store, lines, progress);
-      else await writeJoined(ctx.shop.id, resource, store, await BulkStaging.open(manager), lines, progress);
+      else if (resource === 'orders') await writeOrders(await BulkOrderLoad.open(manager, ctx.shop.id, `shopify-bulk:${randomUUID()}`), lines, progress);
+      else await writeCheckouts(ctx.shop.id, store, await BulkStaging.open(manager), lines, progress);
     }
     await new SyncStateRepository(manager).advance(ctx.shop.id, resource, operation.createdAt, 'bulk');
     return written;
@@ -85,37 +78,38 @@ async function writeCustomers(
   progress(batch.length);
 }
 
-/** Orders and checkouts: staged, joined to their line items in SQL, then mapped and written in batches. */
-async function writeJoined(
+/** Orders: staged as they stream, then written for the whole file in set-based SQL (see BulkOrderLoad). */
+async function writeOrders(load: BulkOrderLoad, lines: AsyncIterable<string>, progress: (n: number) => void): Promise<void> {
+  let reported = 0;
+  for await (const line of lines) {
+    await load.add(line);
+    if (load.orderCount - reported >= WRITE_BATCH) {
+      progress(load.orderCount - reported);
+      reported = load.orderCount;
+    }
+  }
+  await load.finish();
+  progress(load.orderCount - reported);
+}
+
+/** Checkouts: staged, joined to their line items in SQL, then mapped and written in batches. */
+async function writeCheckouts(
   shopId: number,
-  resource: 'orders' | 'checkouts',
   store: StoreRepository,
   staging: BulkStaging,
   lines: AsyncIterable<string>,
   progress: (n: number) => void,
 ): Promise<void> {
   for await (const line of lines) await staging.add(line);
-  // One import id for the whole file: each order appears in it once, so nothing is merged.
-  const importId = `shopify-bulk:${randomUUID()}`;
   let lineNo = 0;
   for await (const rows of staging.joined(WRITE_BATCH)) {
-    if (resource === 'orders') {
-      const orders = rows.map((row) =>
-        orderRecord(
-          parseJsonLine<OrderNode>(row.parent, ++lineNo),
-          row.children.map((child) => parseJsonLine<LineItemNode>(child, lineNo)),
-        ),
-      );
-      await store.upsertOrders(shopId, orders, importId);
-    } else {
-      const checkouts = rows.map((row) =>
-        checkoutRecord(
-          parseJsonLine<CheckoutNode>(row.parent, ++lineNo),
-          row.children.map((child) => parseJsonLine<CheckoutLineItemNode>(child, lineNo)),
-        ),
-      );
-      await store.upsertCheckouts(shopId, checkouts);
-    }
+    const checkouts = rows.map((row) =>
+      checkoutRecord(
+        parseJsonLine<CheckoutNode>(row.parent, ++lineNo),
+        row.children.map((child) => parseJsonLine<CheckoutLineItemNode>(child, lineNo)),
+      ),
+    );
+    await store.upsertCheckouts(shopId, checkouts);
     progress(rows.length);
   }
 }

@@ -1,0 +1,126 @@
+/**
+ * bench/shopify-import: the full import of a store through Shopify bulk operations. The fake Admin API
+ * (its own process, seeded from the demo generator with `--orders` orders, about 3.3 per customer) exports
+ * customers, orders with their line items and abandoned checkouts as JSONL; the real `@shopify/shopify-api`
+ * client drives it, and the import streams the files into a fresh PostgreSQL database
+ * `segment_sync_bench_shopify` on BENCH_DATABASE_URL (default the local server), created and dropped here.
+ *
+ *   npm run bench:shopify-import -- --orders 1000000
+ *
+ * Prints progress, each resource's time, and a last line of JSON:
+ * {"orders":N,"customers":C,"seconds":S,"orders_per_second":R,"peak_rss_mb":M}; seconds run from the start
+ * of the first bulk operation to the last commit, the fake's export time included; RSS is this process's.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { Database } from '../src/database/database';
+import { createProgress, type Progress } from '../src/reporting/progress';
+import { AdminClients } from '../src/shopify/admin/admin-clients';
+import { ShopConnectionService } from '../src/shopify/admin/shop-connection.service';
+import { ShopifyApp } from '../src/shopify/admin/shopify-app';
+import { ShopifyImportService } from '../src/shopify/sync/shopify-import.service';
+import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
+import { ShopsRepository } from '../src/shops/shops.repository';
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, 'database-url': { type: 'string' } } });
+const serverUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE = 'segment_sync_bench_shopify';
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts the fake in a child process and waits for its READY line. */
+function startFake(orders: string, token: string) {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', join(__dirname, 'shopify-fake-server.js'), '--orders', orders, '--token', token], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<{ baseUrl: string; shop: string; orders: number; customers: number }>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const match = /READY (\{.*\})\n/.exec(out);
+      if (match) resolve(JSON.parse(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`the fake Shopify exited (${code}) before it was ready`)));
+  });
+  return { child, ready };
+}
+
+async function main(): Promise<void> {
+  const token = `shpat_${randomBytes(16).toString('hex')}`;
+  const started = Date.now();
+  const fakeProcess = startFake(values.orders, token);
+  const fake = await fakeProcess.ready;
+  process.stderr.write(`fake Shopify seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${fake.orders} orders, ${fake.customers} customers\n`);
+  await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${DATABASE}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${DATABASE}`;
+  const database = await Database.open({ databaseUrl: url.toString(), dataDir: '.' });
+  try {
+    const key = randomBytes(32);
+    const app = new ShopifyApp({ apiBaseUrl: fake.baseUrl, apiKey: null, apiSecret: null, appUrl: null });
+    const clients = new AdminClients(app, new ShopCredentialsRepository(database.dataSource, key));
+    await new ShopConnectionService(database.dataSource, clients, key).connect(fake.shop, token);
+    const importer = new ShopifyImportService(database.dataSource, new ShopsRepository(database.dataSource), clients, { pollIntervalMs: 100 });
+    const bars = new Map<string, Progress>();
+    const phases: Record<string, number> = {};
+    let phaseStart = Date.now();
+    let current = '';
+    const t0 = Date.now();
+    const result = await importer.import(fake.shop, {
+      mode: 'full',
+      onProgress: ({ resource, phase, count }) => {
+        const key = `${resource} ${phase}`;
+        if (key !== current) {
+          if (current) phases[current] = (Date.now() - phaseStart) / 1000;
+          bars.get(current)?.done();
+          current = key;
+          phaseStart = Date.now();
+          bars.set(key, createProgress({ label: key, unit: resource }));
+        }
+        bars.get(key)!.set(count);
+      },
+    });
+    if (current) phases[current] = (Date.now() - phaseStart) / 1000;
+    bars.get(current)?.done();
+    const seconds = (Date.now() - t0) / 1000;
+    const orders = result.resources.find((r) => r.resource === 'orders')!.records;
+    const customers = result.resources.find((r) => r.resource === 'customers')!.records;
+    process.stderr.write(`phases (s): ${JSON.stringify(phases)}\n`);
+    clearInterval(sampler);
+    process.stdout.write(
+      JSON.stringify({
+        orders,
+        customers,
+        seconds: Math.round(seconds * 10) / 10,
+        orders_per_second: Math.round(orders / seconds),
+        peak_rss_mb: Math.round(peakRss / 1048576),
+      }) + '\n',
+    );
+  } finally {
+    clearInterval(sampler);
+    await database.close();
+    fakeProcess.child.kill('SIGTERM');
+    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:shopify-import failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
