@@ -174,7 +174,7 @@ export class SegmentRunRepository {
     }));
   }
 
-  /** Customers and revenue per Shopify RFM group, prospects included (no revenue). */
+  /** Customers and revenue per Shopify RFM group, prospects included (no revenue); inside the run's transaction. */
   async shopifyGroupStats(shopId: number, runId: number): Promise<{ group: string; customers: number; revenue: number }[]> {
     const rows = await this.db.query(SHOPIFY_GROUP_STATS, [shopId, runId]);
     return rows.map((row: Record<string, unknown>) => ({
