@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
 import { ShopsRepository } from '../src/shops/shops.repository';
 import { StoreRepository } from '../src/store/store.repository';
+import { InboxWriter } from '../src/shopify/webhooks/inbox-writer';
 import { WebhookInboxRepository, MAX_ATTEMPTS } from '../src/shopify/webhooks/webhook-inbox.repository';
 import { WebhookIntake, type IntakeAnswer } from '../src/shopify/webhooks/webhook-intake';
 import { WebhookWorker } from '../src/shopify/webhooks/webhook-worker';
@@ -71,7 +72,7 @@ describe.each(testDatabaseTargets())('Shopify webhooks on $name', (target) => {
     test = await target.open();
     const db = test.database.dataSource;
     worker = new WebhookWorker(db, null, { batchSize: 10 });
-    intake = new WebhookIntake(new WebhookInboxRepository(db), SECRET, () => undefined);
+    intake = new WebhookIntake(new InboxWriter(new WebhookInboxRepository(db)), SECRET, () => undefined);
   });
   afterAll(async () => test?.dispose());
 
@@ -125,6 +126,23 @@ describe.each(testDatabaseTargets())('Shopify webhooks on $name', (target) => {
     const answer = await deliver('stranger.myshopify.com', 'orders/create', order(2, '2026-11-02T00:00:00Z'));
     expect(answer).toMatchObject({ status: 404, outcome: 'unknown-shop' });
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it('stores concurrent deliveries together and still answers each for itself (new, replayed, unknown shop)', async () => {
+    const shop = await newShop();
+    await deliver(shop.domain, 'customers/create', customer(900, '2026-11-01T00:00:00Z'), { id: 'seen-before' });
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => {
+        if (i % 40 === 0) return deliver('nowhere.myshopify.com', 'customers/create', customer(901 + i, '2026-11-01T00:00:00Z'));
+        if (i % 40 === 1) return deliver(shop.domain, 'customers/create', customer(900, '2026-11-01T00:00:00Z'), { id: 'seen-before' });
+        return deliver(shop.domain, 'customers/create', customer(901 + i, '2026-11-01T00:00:00Z'), { id: `together-${i}` });
+      }),
+    );
+    const tally = answers.reduce<Record<string, number>>((counts, a) => ({ ...counts, [`${a.status} ${a.outcome}`]: (counts[`${a.status} ${a.outcome}`] ?? 0) + 1 }), {});
+    expect(tally).toEqual({ '200 accepted': 114, '200 duplicate': 3, '404 unknown-shop': 3 });
+    expect(await query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE shop_domain = $1`, [shop.domain])).toEqual([{ n: 115 }]);
+    expect(await query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE shop_domain = 'nowhere.myshopify.com'`)).toEqual([{ n: 0 }]);
+    await worker.drain();
   });
 
   it('acknowledges a replay (same webhook id) and applies the delivery once', async () => {

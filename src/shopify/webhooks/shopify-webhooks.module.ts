@@ -8,6 +8,7 @@ import { ShopsRepository } from '../../shops/shops.repository';
 import { AdminClients } from '../admin/admin-clients';
 import { ShopifyAdminModule } from '../admin/shopify-admin.module';
 import { CustomerDataRequestsService } from '../compliance/customer-data-requests.service';
+import { InboxWriter } from './inbox-writer';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { WebhookIntake } from './webhook-intake';
 import { WebhookRegistrationService } from './webhook-registration.service';
@@ -37,7 +38,7 @@ import { ShopifyWebhooksController } from './webhooks.controller';
       provide: WebhookIntake,
       inject: [WebhookInboxRepository, WebhookWorker, APP_CONFIG],
       useFactory: (inbox: WebhookInboxRepository, worker: WebhookWorker, config: AppConfig) =>
-        new WebhookIntake(inbox, config.shopify.apiSecret, () => worker.wake()),
+        new WebhookIntake(new InboxWriter(inbox), config.shopify.apiSecret, () => worker.wake()),
     },
     {
       provide: WebhookRegistrationService,

@@ -37,26 +37,42 @@ export const MAX_ATTEMPTS = 8;
 export class WebhookInboxRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  /**
-   * Stores the delivery once (the webhook id is unique), only for a shop the service knows, in one statement:
-   * a replay is recognised even after its shop was erased.
-   */
+  /** Stores one delivery: see insertMany. */
   async insert(delivery: InboxDelivery): Promise<IntakeOutcome> {
-    const [row]: { seen: boolean; known: boolean; inserted: boolean }[] = await this.db.query(
-      `WITH seen AS (SELECT 1 FROM webhook_inbox WHERE webhook_id = $1),
-            shop AS (SELECT 1 FROM shops WHERE domain = $3),
-            inserted AS (
-              INSERT INTO webhook_inbox (webhook_id, topic, shop_domain, payload, triggered_at)
-              SELECT $1, $2, $3, $4::jsonb, $5 WHERE EXISTS (SELECT 1 FROM shop)
-              ON CONFLICT (webhook_id) DO NOTHING
-              RETURNING 1)
-       SELECT EXISTS (SELECT 1 FROM seen) AS seen, EXISTS (SELECT 1 FROM shop) AS known,
-              EXISTS (SELECT 1 FROM inserted) AS inserted`,
-      [delivery.webhookId, delivery.topic, delivery.shopDomain, delivery.body, delivery.triggeredAt],
+    return (await this.insertMany([delivery]))[0];
+  }
+
+  /**
+   * Stores deliveries in one statement (one commit for all: the inbox's throughput is set by commits), each
+   * once (the webhook id is unique), only for shops the service knows. A replay is recognised even after its
+   * shop was erased. Outcomes in the order given.
+   */
+  async insertMany(deliveries: InboxDelivery[]): Promise<IntakeOutcome[]> {
+    const rows: { i: number; seen: boolean; known: boolean; inserted: boolean }[] = await this.db.query(
+      `WITH d AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                       WITH ORDINALITY AS d(webhook_id, topic, shop_domain, body, triggered_at, i)),
+       inserted AS (
+         INSERT INTO webhook_inbox (webhook_id, topic, shop_domain, payload, triggered_at)
+         SELECT DISTINCT ON (d.webhook_id) d.webhook_id, d.topic, d.shop_domain, d.body::jsonb, d.triggered_at
+         FROM d JOIN shops s ON s.domain = d.shop_domain
+         ORDER BY d.webhook_id, d.i
+         ON CONFLICT (webhook_id) DO NOTHING
+         RETURNING webhook_id)
+       SELECT d.i::int AS i,
+              EXISTS (SELECT 1 FROM webhook_inbox w WHERE w.webhook_id = d.webhook_id) AS seen,
+              EXISTS (SELECT 1 FROM shops s WHERE s.domain = d.shop_domain) AS known,
+              EXISTS (SELECT 1 FROM inserted n WHERE n.webhook_id = d.webhook_id) AS inserted
+       FROM d ORDER BY d.i`,
+      [
+        deliveries.map((d) => d.webhookId),
+        deliveries.map((d) => d.topic),
+        deliveries.map((d) => d.shopDomain),
+        deliveries.map((d) => d.body),
+        deliveries.map((d) => d.triggeredAt?.toISOString() ?? null),
+      ],
     );
-    if (row.inserted) return 'accepted';
-    if (row.seen || row.known) return 'duplicate';
-    return 'unknown-shop';
+    return rows.map((row) => (row.inserted ? 'accepted' : row.seen || row.known ? 'duplicate' : 'unknown-shop'));
   }
 
   /** Pending deliveries due now, oldest first, locked for this transaction; rows other workers hold are skipped. */

@@ -1,6 +1,6 @@
 import { isValidWebhookSignature } from '../core/webhook-signature';
 import { isWebhookTopic } from '../core/webhook-topics';
-import type { WebhookInboxRepository } from './webhook-inbox.repository';
+import type { InboxStore } from './inbox-writer';
 
 /** The headers Shopify sends with every webhook, as received (any may be missing). */
 export interface WebhookHeaders {
@@ -24,7 +24,7 @@ export interface IntakeAnswer {
  */
 export class WebhookIntake {
   constructor(
-    private readonly inbox: WebhookInboxRepository,
+    private readonly inbox: InboxStore,
     private readonly secret: string | null,
     private readonly wake: () => void,
   ) {}
