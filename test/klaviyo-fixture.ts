@@ -71,6 +71,47 @@ export async function syncWorld(db: DataSource, fake: FakeKlaviyo, domain: strin
   };
 }
 
+const DAY = 86_400_000;
+
+/** Sixty days later three old one-time buyers (c04, c05, c06) have bought four times each; a new run. */
+export async function comebackRun(db: DataSource, world: SyncWorld): Promise<number> {
+  const later = new Date(AS_OF.getTime() + 60 * DAY);
+  const comeback = new StoreBuilder(later);
+  for (const id of ['c04', 'c05', 'c06']) for (let n = 0; n < 4; n++) comeback.order(id, { daysAgo: 2 + n * 10, totalPrice: 300 });
+  const orders = comeback.orders.map((order, i) => ({ ...order, orderId: `later-${i}` }));
+  await new StoreRepository(db).upsertOrders(world.shop.id, orders, 'test');
+  await world.runs.run(world.shop, { asOf: later });
+  return latestRunId(db, world.shop.id);
+}
+
+export async function latestRunId(db: DataSource, shopId: number): Promise<number> {
+  const [row] = await db.query(`SELECT max(id)::int AS id FROM segment_runs WHERE shop_id = $1`, [shopId]);
+  return row.id;
+}
+
+/** The group changes of a run that Klaviyo should hear of (reachable customers), by customer. */
+export async function reachableChanges(db: DataSource, shopId: number, runId: number) {
+  const rows: { customer_id: string; from_group: string | null; to_group: string }[] = await db.query(
+    `SELECT s.customer_id, s.from_group, s.to_group FROM segment_changes s JOIN customers c USING (shop_id, customer_id)
+     WHERE s.shop_id = $1 AND s.run_id = $2 AND s.to_group IS NOT NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
+     ORDER BY s.customer_id`,
+    [shopId, runId],
+  );
+  return rows;
+}
+
+/** Klaviyo holds exactly the intended state: lists (each name once), members, properties. */
+export async function expectIntendedState(db: DataSource, fake: FakeKlaviyo, shopId: number, runId: number): Promise<void> {
+  const intended = await intendedState(db, shopId, runId);
+  expect(klaviyoLists(fake)).toEqual(intended.lists);
+  const names = [...fake.state.lists.values()].map((list) => list.name).sort();
+  expect(names).toEqual([...new Set(names)]);
+  for (const [customerId, properties] of intended.properties) {
+    expect({ customerId, properties: fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
+  }
+  expect(fake.state.profiles.size).toBe(intended.properties.size);
+}
+
 const GROUP_NAMES = new Map(RFM_GROUPS.map((group) => [group.key, group.name]));
 
 /**

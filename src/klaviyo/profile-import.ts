@@ -51,10 +51,15 @@ export class ProfileImport {
   async send(syncId: number, listIds: Map<string, string>): Promise<void> {
     const groups = await this.repository.upsertGroups(this.shopId, syncId);
     const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
     const submit = async (chunk: Chunk<Entry> | null, listKeys: string[]) => {
       if (!chunk) return;
       while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-      const task = this.submit(syncId, chunk.items, listKeys, listIds).finally(() => inFlight.delete(task));
+      if (failure) throw failure.error;
+      // A failed job stops the sync at the next submission or at the end, never silently.
+      const task: Promise<void> = this.submit(syncId, chunk.items, listKeys, listIds)
+        .catch((error) => void (failure ??= { error }))
+        .finally(() => inFlight.delete(task));
       inFlight.add(task);
     };
     for (const group of groups) {
@@ -77,6 +82,7 @@ export class ProfileImport {
       await submit(chunker.flush(), group.addLists);
     }
     await Promise.all(inFlight);
+    if (failure) throw (failure as { error: unknown }).error;
     await this.drain();
   }
 

@@ -72,10 +72,10 @@ class WindowBucket {
     private readonly windowMs: number,
   ) {}
 
-  /** Milliseconds from `now` until a token is free (0 when one is). */
-  waitAt(now: number): number {
-    if (this.spentAt.length < this.size) return 0;
-    return Math.max(0, this.spentAt[this.head] + this.windowMs - now);
+  /** The earliest time at or after `now` when a token is free. */
+  freeAt(now: number): number {
+    if (this.spentAt.length < this.size) return now;
+    return Math.max(now, this.spentAt[this.head] + this.windowMs);
   }
 
   spend(now: number): void {
@@ -101,18 +101,14 @@ export class OperationLimiter {
   private last = -Infinity;
 
   constructor(limit: RateLimit, margin = 0.02) {
-    this.burst = new WindowBucket(limit.burst, 1000 * (1 + margin));
-    this.steady = new WindowBucket(limit.steady, 60_000 * (1 + margin));
+    this.burst = new WindowBucket(limit.burst, Math.ceil(1000 * (1 + margin)));
+    this.steady = new WindowBucket(limit.steady, Math.ceil(60_000 * (1 + margin)));
   }
 
   /** Reserves the next slot at or after `now`; returns the milliseconds to wait before using it. */
   reserve(now: number): number {
-    let at = Math.max(now, this.last);
-    for (;;) {
-      const wait = Math.max(this.burst.waitAt(at), this.steady.waitAt(at));
-      if (wait === 0) break;
-      at += wait;
-    }
+    // Each bucket's free time only depends on tokens spent before: one pass finds the slot (no float drift).
+    const at = this.steady.freeAt(this.burst.freeAt(Math.max(now, this.last)));
     this.burst.spend(at);
     this.steady.spend(at);
     this.last = at;
