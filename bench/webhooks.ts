@@ -22,6 +22,7 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '5' },
     orders: { type: 'string', default: '5000' },
     'database-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -30,6 +31,7 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const orderCount = Number(values.orders);
+const warmupSeconds = Number(values.warmup);
 const serverUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SHOP = 'bench-webhooks.myshopify.com';
 const SECRET = randomBytes(24).toString('hex');
@@ -63,6 +65,12 @@ function startService(databaseUrl: string): Promise<{ url: string; pid: number; 
     });
     void exited.then(() => reject(new Error(`serve exited before listening:\n${out}`)));
   });
+}
+
+/** User + system CPU time of a process so far, ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Peak resident memory of a process (VmHWM), MB. */
@@ -109,6 +117,99 @@ function orderBody(orderId: number, version: number): string {
   });
 }
 
+/** Kept across phases: the measured run starts with the warm-up's connections. */
+const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+interface Phase {
+  latencies: number[];
+  bySecond: number[][];
+  statuses: Map<number, number>;
+  errors: number;
+  sendSeconds: number;
+}
+
+/**
+ * Open loop: every tick sends whatever is due by the clock, however the previous requests fare; each
+ * latency runs from the request's scheduled send time. Webhook ids `<prefix>-<n>`.
+ */
+async function sendPhase(serviceUrl: string, prefix: string, phaseSeconds: number, versionOffset: number): Promise<Phase> {
+  const target = new URL(`${serviceUrl}/webhooks/shopify`);
+  const total = Math.round(rate * phaseSeconds);
+  const phase: Phase = {
+    latencies: [],
+    bySecond: Array.from({ length: Math.max(1, Math.ceil(phaseSeconds)) }, () => []),
+    statuses: new Map(),
+    errors: 0,
+    sendSeconds: 0,
+  };
+  let sent = 0;
+  let settled = 0;
+  const started = performance.now();
+  const send = (index: number, scheduledAt: number) => {
+    const body = orderBody(1_000_000 + (index % orderCount), versionOffset + index + 1);
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-shopify-topic': 'orders/updated',
+          'x-shopify-shop-domain': SHOP,
+          'x-shopify-webhook-id': `${prefix}-${index}`,
+          'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
+          'x-shopify-api-version': '2026-10',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const ms = performance.now() - scheduledAt;
+          phase.latencies.push(ms);
+          phase.bySecond[Math.min(phase.bySecond.length - 1, Math.floor((scheduledAt - started) / 1000))].push(ms);
+          phase.statuses.set(res.statusCode ?? 0, (phase.statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+          settled++;
+        });
+      },
+    );
+    req.on('error', () => {
+      phase.errors++;
+      settled++;
+    });
+    req.end(body);
+    sent++;
+  };
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+      while (sent < due) send(sent, started + (sent / rate) * 1000);
+      if (sent >= total) return resolve();
+      setTimeout(tick, 1);
+    };
+    tick();
+  });
+  phase.sendSeconds = (performance.now() - started) / 1000;
+  while (settled < total) await new Promise((resolve) => setTimeout(resolve, 10));
+  phase.latencies.sort((a, b) => a - b);
+  return phase;
+}
+
+/** Seconds until no delivery of the phase is pending (the worker caught up). */
+async function waitApplied(db: Client, prefix: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM webhook_inbox WHERE status = 'pending' AND webhook_id LIKE $1`,
+      [`${prefix}-%`],
+    );
+    if (rows[0].n === 0 || performance.now() - started > 600_000) return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -129,79 +230,26 @@ async function main(): Promise<void> {
       `service ${service.url} (pid ${service.pid}); sending ${rate}/s for ${seconds} s; load average ${load.map((l) => l.toFixed(2)).join(' ')}\n`,
     );
 
-    const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-    const target = new URL(`${service.url}/webhooks/shopify`);
-    const total = Math.round(rate * seconds);
-    const latencies: number[] = [];
-    const statuses = new Map<number, number>();
-    let sent = 0;
-    let settled = 0;
-    let errors = 0;
-    const started = performance.now();
-    const send = (index: number, scheduledAt: number) => {
-      const body = orderBody(1_000_000 + (index % orderCount), index + 1);
-      const req = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'x-shopify-topic': 'orders/updated',
-            'x-shopify-shop-domain': SHOP,
-            'x-shopify-webhook-id': `bench-${index}`,
-            'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
-            'x-shopify-api-version': '2026-10',
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - scheduledAt);
-            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-            settled++;
-          });
-        },
-      );
-      req.on('error', () => {
-        errors++;
-        settled++;
-      });
-      req.end(body);
-      sent++;
-    };
-    // Open loop: every tick sends whatever is due by the clock, however the previous requests fare.
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        const due = Math.min(total, Math.floor(((now - started) / 1000) * rate) + 1);
-        while (sent < due) send(sent, started + (sent / rate) * 1000);
-        if (sent >= total) return resolve();
-        setTimeout(tick, 1);
-      };
-      tick();
-    });
-    const sendSeconds = (performance.now() - started) / 1000;
-    while (settled < total) await new Promise((resolve) => setTimeout(resolve, 10));
-    agent.destroy();
-
-    // Everything acknowledged must be in the inbox and, once the worker caught up, applied.
-    const drainStarted = performance.now();
-    let counts: Record<string, number> = {};
-    for (;;) {
-      const rows = await db.query(`SELECT status, count(*)::int AS n FROM webhook_inbox GROUP BY status`);
-      counts = Object.fromEntries(rows.rows.map((row: { status: string; n: number }) => [row.status, row.n]));
-      if (!counts.pending || performance.now() - drainStarted > 600_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    // Warm-up at the same rate (JIT, connection pools, the worker's first batches), applied before measuring.
+    const warm = await sendPhase(service.url, 'warmup', warmupSeconds, 0);
+    const warmApplied = await waitApplied(db, 'warmup');
+    process.stderr.write(
+      `warm-up: ${warm.latencies.length} sent in ${warmupSeconds} s, p99 ${round(quantile(warm.latencies, 0.99))} ms, applied after ${warmApplied.toFixed(1)} s\n`,
+    );
+    const cpuBefore = cpuMs(service.pid);
+    const run = await sendPhase(service.url, 'bench', seconds, warm.latencies.length);
+    const drainSeconds = await waitApplied(db, 'bench');
+    const serviceCpuMs = cpuMs(service.pid) - cpuBefore;
+    const countRows = await db.query(
+      `SELECT status, count(*)::int AS n FROM webhook_inbox WHERE webhook_id LIKE 'bench-%' GROUP BY status`,
+    );
+    const counts: Record<string, number> = Object.fromEntries(countRows.rows.map((row: { status: string; n: number }) => [row.status, row.n]));
     const stored = Object.values(counts).reduce((sum, n) => sum + n, 0);
     const [{ orders }] = (await db.query(`SELECT count(*)::int AS orders FROM orders`)).rows;
+    const { latencies, statuses, errors, sendSeconds, bySecond } = run;
+    const total = Math.round(rate * seconds);
     const peak = peakRssMb(service.pid);
-    latencies.sort((a, b) => a - b);
+    const perSecond = bySecond.map((list) => round(quantile(list.sort((a, b) => a - b), 0.99)));
     const acknowledged = statuses.get(200) ?? 0;
     const result = {
       rate,
@@ -220,10 +268,14 @@ async function main(): Promise<void> {
         `errors ${errors}\n` +
         `latency from scheduled send: p50 ${result.p50_ms} ms, p90 ${round(quantile(latencies, 0.9))} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms\n` +
         `inbox ${JSON.stringify(counts)}; worker caught up ${drainSeconds.toFixed(1)} s after the last answer; ${orders} distinct orders stored\n` +
+        `p99 by second of sending: ${perSecond.join(' ')}\n` +
+        `service CPU ${(serviceCpuMs / 1000).toFixed(1)} s for the run and its drain: ${(serviceCpuMs / total).toFixed(2)} ms per webhook ` +
+        `(intake and apply), i.e. ${((serviceCpuMs / total) * rate / 1000).toFixed(2)} cores at ${rate}/s\n` +
         `service peak RSS ${peak} MB\n`,
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
+    agent.destroy();
     await db.end();
     await service.stop();
     if (!values.keep) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
