@@ -13,6 +13,7 @@ import {
   type OrderLineRecord,
   type OrderRecord,
 } from '../../store/store-records';
+import { numericId } from './gid';
 
 export class WebhookPayloadError extends Error {
   constructor(topic: string, problem: string) {
@@ -188,8 +189,7 @@ function id(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && value.trim() !== '') {
     // GraphQL ids (gid://shopify/Customer/123) and REST ids name the same record by the same number.
-    const gid = value.match(/^gid:\/\/shopify\/\w+\/(\d+)/);
-    return gid ? gid[1] : value.trim();
+    return value.startsWith('gid://') ? numericId(value) : value.trim();
   }
   return null;
 }
