@@ -341,17 +341,18 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     expect(await differences(reference.shop.id, broken.shop.id)).toEqual(identical(expectedCounts()));
   });
 
-  it('waits for the cost bucket instead of being throttled, and retries 429 and 500 answers', async () => {
+  it('waits for the cost bucket instead of being throttled, and retries 429, 500 and a dropped connection', async () => {
     const store = slice(60);
     const { fake, run } = await connectedFake({ maximumAvailable: 1000, restoreRate: 500 }, store);
     fake.failNext(2, { status: 429, retryAfter: 0.05 });
     fake.failNext(2, { status: 500 });
+    fake.failNext(1, { drop: true });
 
     const result = await run({ mode: 'incremental' });
 
     const counts = expectedCounts(store);
     expect(result.resources.map((r) => r.records)).toEqual([counts.customers, counts.orders, counts.checkouts]);
-    expect(result.retries).toBe(4);
+    expect(result.retries).toBe(5);
     expect(result.throttleWaits).toBeGreaterThan(0);
     expect(fake.throttledCount).toBe(0);
     expect(fake.rejectedDocuments).toEqual([]);
