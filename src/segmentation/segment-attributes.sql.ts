@@ -24,8 +24,11 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
     -- Types $4 even when no trend purchases are asked for (an untyped unused parameter is an error).
     SELECT $4::text[] AS statuses
   ),
-  open_checkouts AS (
-    SELECT k.customer_id, max(k.created_at) AS latest, array_remove(array_agg(DISTINCT category), '') AS categories
+  -- In two steps: distinct categories by hashing, then each customer's sorted list. A DISTINCT aggregate
+  -- straight over the checkouts wanted its input sorted by customer, so the planner merge-joined and sorted
+  -- every buyer's last order (3 of the 6 seconds of this part at a million customers).
+  open_checkout_categories AS (
+    SELECT k.customer_id, category, max(k.created_at) AS latest
     FROM checkouts k
     LEFT JOIN ${lastOrders}
     LEFT JOIN LATERAL unnest(k.categories) AS category ON true
@@ -33,7 +36,12 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
       AND (k.completed_at IS NULL OR k.completed_at > $3::timestamptz)
       AND k.created_at > $3::timestamptz - make_interval(years => $5) AND k.created_at <= $3::timestamptz
       AND (m.last_order_at IS NULL OR k.created_at > m.last_order_at)
-    GROUP BY k.customer_id
+    GROUP BY k.customer_id, category
+  ),
+  open_checkouts AS (
+    SELECT customer_id, max(latest) AS latest, array_remove(array_agg(category ORDER BY category), '') AS categories
+    FROM open_checkout_categories
+    GROUP BY customer_id
   )${options.trend ? `, ${TREND_PURCHASES}` : ''}
   SELECT c.customer_id,
          coalesce(m.monetary, 0) AS amount_spent,
