@@ -16,8 +16,10 @@ export class InboxWriter implements InboxStore {
 
   constructor(
     private readonly store: { insertMany(deliveries: InboxDelivery[]): Promise<IntakeOutcome[]> },
-    /** Statements at once. One: the next batch gathers everything that arrives during a commit (measured: a
-     * lower p99 than two, with half the statements), and the pool stays free for the worker and other routes. */
+    /**
+     * Statements at once. One: the next batch gathers everything that arrives during a commit (on the webhook
+     * bench, a lower p99 than two), and the pool stays free for the worker and the other routes.
+     */
     private readonly maxInFlight = 1,
     private readonly maxBatch = 500,
   ) {}
