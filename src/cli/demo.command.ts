@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { DemoService } from '../demo/demo.service';
+import { formatPlan } from '../klaviyo/core/sync-plan';
+import { KlaviyoPlanService } from '../klaviyo/klaviyo-plan.service';
 import { createProgress } from '../reporting/progress';
 import { formatRunTable } from '../reporting/terminal-table';
 import { withApplication } from './application';
@@ -39,6 +41,9 @@ export function demoCommand(): Command {
             `written in ${result.writeSeconds.toFixed(1)} s\n\n`,
         );
         process.stdout.write(formatRunTable(result.summary, { color: process.stdout.isTTY }) + '\n');
+        // Without a Klaviyo key, show what a sync would push (computed, nothing sent).
+        const plan = await app.get(KlaviyoPlanService).plan(result.shopDomain);
+        if (!plan.connected) process.stdout.write(`\n${formatPlan(plan)}\n  connect: segment-sync klaviyo connect --key pk_...\n`);
         process.stdout.write(`\nHTML report: ${report}\n`);
       });
     });
