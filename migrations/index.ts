@@ -7,6 +7,7 @@ import { OrderLinesWithoutForeignKey1764252000000 } from './1764252000000-OrderL
 import { ShopCredentials1764255600000 } from './1764255600000-ShopCredentials';
 import { ShopifySyncState1764300000000 } from './1764300000000-ShopifySyncState';
 import { WebhooksAndCompliance1764310000000 } from './1764310000000-WebhooksAndCompliance';
+import { DeletedRecords1764310000001 } from './1764310000001-DeletedRecords';
 import { KlaviyoSync1764320000000 } from './1764320000000-KlaviyoSync';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   ShopCredentials1764255600000,
   ShopifySyncState1764300000000,
   WebhooksAndCompliance1764310000000,
+  DeletedRecords1764310000001,
   KlaviyoSync1764320000000,
 ];

@@ -299,6 +299,9 @@ describe.each(testDatabaseTargets())('Shopify webhooks on $name', (target) => {
     await worker.drain();
     await deliver(shop.domain, 'customers/delete', { id: 501, phone: null, addresses: [] });
     await worker.drain();
+    // An update from before the deletion, delivered late, does not bring the customer back.
+    await deliver(shop.domain, 'customers/update', customer(501, '2026-11-02T00:00:00Z'));
+    expect(await worker.drain()).toMatchObject({ applied: 1, failed: 0 });
     expect(await query(`SELECT customer_id FROM customers WHERE shop_id = $1`, [shop.id])).toEqual([{ customer_id: '502' }]);
     expect(await query(`SELECT order_id, customer_id FROM orders WHERE shop_id = $1`, [shop.id])).toEqual([
       { order_id: '40', customer_id: null },

@@ -160,17 +160,36 @@ export class VersionedStoreWriter {
     );
   }
 
-  /** Locks the records' keys for this transaction, then keeps those not older than the stored version. */
+  /**
+   * customers/delete: remembers when the customer was deleted, so that an older update delivered late does
+   * not bring it back. Takes the key's lock: an update being applied at the same time is ordered with it.
+   */
+  async customerDeleted(shopId: number, customerId: string, deletedAt: Date): Promise<void> {
+    await this.lock('customers', shopId, [customerId]);
+    await this.db.query(
+      `INSERT INTO deleted_records (shop_id, kind, record_id, deleted_at) VALUES ($1, 'customers', $2, $3)
+       ON CONFLICT (shop_id, kind, record_id) DO UPDATE SET deleted_at = greatest(deleted_records.deleted_at, EXCLUDED.deleted_at)`,
+      [shopId, customerId, deletedAt],
+    );
+  }
+
+  /**
+   * Locks the records' keys for this transaction, then keeps those not older than the stored version nor
+   * than their deletion.
+   */
   private async newerThanStored<T extends Versioned<unknown>>(table: VersionedTable, shopId: number, records: Map<string, T>): Promise<T[]> {
     if (records.size === 0) return [];
     await this.lock(table, shopId, [...records.keys()]);
     const versioned = [...records].filter(([, record]) => record.sourceUpdatedAt !== null);
     if (versioned.length === 0) return [...records.values()];
     const newer: Record<string, string>[] = await this.db.query(
-      `SELECT s.${TABLES[table]} AS key FROM ${table} s
-       JOIN unnest($2::text[], $3::timestamptz[]) AS i(key, updated_at) ON s.${TABLES[table]} = i.key
-       WHERE s.shop_id = $1 AND s.source_updated_at > i.updated_at`,
-      [shopId, versioned.map(([key]) => key), versioned.map(([, record]) => record.sourceUpdatedAt!.toISOString())],
+      `WITH i AS (SELECT * FROM unnest($2::text[], $3::timestamptz[]) AS i(key, updated_at))
+       SELECT s.${TABLES[table]} AS key FROM ${table} s JOIN i ON s.${TABLES[table]} = i.key
+       WHERE s.shop_id = $1 AND s.source_updated_at > i.updated_at
+       UNION
+       SELECT d.record_id FROM deleted_records d JOIN i ON d.record_id = i.key
+       WHERE d.shop_id = $1 AND d.kind = $4 AND d.deleted_at >= i.updated_at`,
+      [shopId, versioned.map(([key]) => key), versioned.map(([, record]) => record.sourceUpdatedAt!.toISOString()), table],
     );
     const stale = new Set(newer.map((row) => row.key));
     return [...records].filter(([key]) => !stale.has(key)).map(([, record]) => record);

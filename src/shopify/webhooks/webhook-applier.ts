@@ -89,9 +89,12 @@ export class WebhookApplier {
     const { topic, payload } = row;
     const origin = { webhookId: row.webhook_id, receivedAt: row.received_at, inboxId: row.id };
     switch (topic) {
-      case 'customers/delete':
-        await eraseCustomer(this.db, shop, { customerId: deletedCustomerId(topic, payload), email: null, phone: null, orderIds: [] });
+      case 'customers/delete': {
+        const customerId = deletedCustomerId(topic, payload);
+        await this.writer.customerDeleted(shop.id, customerId, row.triggered_at ?? row.received_at);
+        await eraseCustomer(this.db, shop, { customerId, email: null, phone: null, orderIds: [] });
         return;
+      }
       case 'app/uninstalled':
         await new ShopCredentialsRepository(this.db, null).remove(shop.id, 'shopify');
         await this.db.query(`UPDATE shops SET uninstalled_at = now() WHERE id = $1`, [shop.id]);

@@ -19,6 +19,8 @@ export interface InboxRow {
   shop_domain: string;
   payload: any;
   received_at: Date;
+  /** When Shopify says the event happened (X-Shopify-Triggered-At), if it said. */
+  triggered_at: Date | null;
   attempts: number;
 }
 
@@ -78,7 +80,7 @@ export class WebhookInboxRepository {
   /** Pending deliveries due now, oldest first, locked for this transaction; rows other workers hold are skipped. */
   async claim(limit: number): Promise<InboxRow[]> {
     return this.db.query(
-      `SELECT id, webhook_id, topic, shop_domain, payload, received_at, attempts FROM webhook_inbox
+      `SELECT id, webhook_id, topic, shop_domain, payload, received_at, triggered_at, attempts FROM webhook_inbox
        WHERE status = 'pending' AND next_attempt_at <= now()
        ORDER BY next_attempt_at, id LIMIT $1
        FOR UPDATE SKIP LOCKED`,
