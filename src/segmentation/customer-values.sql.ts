@@ -58,36 +58,37 @@ export const INSERT_RUN_VALUE_GRID = `
   SELECT * FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
                        $7::float8[], $8::timestamptz[])`;
 
-/** No key or index: each customer is written once, and the memberships read it whole through a hash join. */
-export const CREATE_RUN_VALUES = `
-  CREATE TEMP TABLE run_values (
-    customer_id text NOT NULL,
-    p_alive float8 NOT NULL,
-    expected_orders_90d float8 NOT NULL,
-    expected_orders_365d float8 NOT NULL,
-    expected_order_value numeric(14, 2) NOT NULL,
-    predicted_clv numeric(14, 2) NOT NULL,
-    expected_next_order_at timestamptz
-  ) ON COMMIT DROP`;
-
 /** JavaScript's Math.round(y) in float8: the nearest integer, halves towards +∞ (SQL round() halves to even). */
 const jsRound = (y: string) => `(floor(${y}) + CASE WHEN ${y} - floor(${y}) >= 0.5 THEN 1 ELSE 0 END)`;
 
 /**
- * Every customer's scores: the grid's, and the Gamma-Gamma order value computed here with the core's
- * operations in the core's order, in float8 like JavaScript's numbers (core/clv/gamma-gamma.ts
- * expectedOrderValue: p·(v + x·z̄) / (p·x + q − 1), +∞ when the denominator is not positive), value and
- * CLV rounded to cents as the core's callers round them (Math.round(y · 100) / 100).
- * $1 p, $2 q, $3 v of the Gamma-Gamma fit.
+ * The memberships' predicted-value columns, in the memberships' order (p_alive, churn_risk,
+ * expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv, expected_next_order_at),
+ * from the row `s` of valueGridJoinSql: value and CLV rounded to cents as the core's callers round them
+ * (Math.round(y · 100) / 100).
  */
-export const INSERT_RUN_VALUES = `
-  INSERT INTO run_values
-  SELECT s.customer_id, g.p_alive, g.expected_orders_90d, g.expected_orders_365d,
-         ${jsRound('e.value * 100')} / 100, ${jsRound('(g.orders_over_horizon * e.value) * 100')} / 100,
-         g.expected_next_order_at
-  FROM run_value_summaries s
-  JOIN run_value_grid g USING (x, t_x, t)
-  CROSS JOIN LATERAL (
-    SELECT CASE WHEN $1::float8 * s.x + $2::float8 - 1 <= 0 THEN 'Infinity'::float8
-                ELSE ($1::float8 * ($3::float8 + s.x * CASE WHEN s.x > 0 THEN s.zbar ELSE 0 END))
-                     / ($1::float8 * s.x + $2::float8 - 1) END AS value) e`;
+export const CUSTOMER_VALUE_COLUMNS = `s.p_alive, 1 - s.p_alive, s.expected_orders_90d, s.expected_orders_365d,
+    ${jsRound('s.order_value * 100')} / 100, ${jsRound('(s.orders_over_horizon * s.order_value) * 100')} / 100,
+    s.expected_next_order_at`;
+
+/**
+ * Each customer's summary and its scores in the grid, as `s`, with the Gamma-Gamma order value computed
+ * once per customer (OFFSET 0 keeps the planner from copying the expression into every use) with the core's
+ * operations in the core's order, in float8 like JavaScript's numbers (core/clv/gamma-gamma.ts
+ * expectedOrderValue: p·(v + x·z̄) / (p·x + q − 1), +∞ when the denominator is not positive). $first,
+ * $first+1 and $first+2 are p, q and v of the Gamma-Gamma fit, null when the store has no model (the grid
+ * is then empty and every value column null).
+ */
+export function valueGridJoinSql(first: number): string {
+  const [p, q, v] = [first, first + 1, first + 2].map((n) => `$${n}::float8`);
+  return `
+  LEFT JOIN (
+    SELECT s.customer_id, s.x, s.first_day, s.last_day, g.p_alive, g.expected_orders_90d, g.expected_orders_365d,
+           g.orders_over_horizon, g.expected_next_order_at,
+           CASE WHEN ${p} * s.x + ${q} - 1 <= 0 THEN 'Infinity'::float8
+                ELSE (${p} * (${v} + s.x * CASE WHEN s.x > 0 THEN s.zbar ELSE 0 END)) / (${p} * s.x + ${q} - 1)
+           END AS order_value
+    FROM run_value_summaries s
+    LEFT JOIN run_value_grid g ON g.x = s.x AND g.t_x = s.t_x AND g.t = s.t
+    OFFSET 0) AS s USING (customer_id)`;
+}

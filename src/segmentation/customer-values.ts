@@ -12,10 +12,8 @@ import {
   BUILD_VALUE_SUMMARIES,
   CLOSE_VALUE_GRID,
   CREATE_RUN_VALUE_GRID,
-  CREATE_RUN_VALUES,
   FETCH_VALUE_GRID,
   INSERT_RUN_VALUE_GRID,
-  INSERT_RUN_VALUES,
   OPEN_VALUE_GRID,
 } from './customer-values.sql';
 
@@ -31,17 +29,17 @@ export type CustomerValueOutcome =
   | { status: 'not_enough_history'; reason: string };
 
 /**
- * Predicted value inside a segment run's transaction: summaries in SQL, the models fitted in the core on a
- * sample, the BG/NBD scores of every distinct (x, t_x, T) computed by the core page by page, then every
- * customer's row of the temporary table `run_values` (which the memberships join) in one statement, with
- * the Gamma-Gamma order value in SQL (customer-values.sql.ts). A store the models cannot describe gets an
- * empty table and the reason, never invented numbers.
+ * Predicted value inside a segment run's transaction: summaries in SQL (`run_value_summaries`), the models
+ * fitted in the core on a sample, and the BG/NBD scores of every distinct (x, t_x, T) computed by the core
+ * page by page into `run_value_grid`. The memberships join both and compute each customer's Gamma-Gamma
+ * order value and CLV in SQL (customer-values.sql.ts). A store the models cannot describe gets an empty grid
+ * and the reason, never invented numbers.
  */
 export class CustomerValues {
   constructor(private readonly db: SqlExecutor) {}
 
   async predict(shopId: number, asOf: Date): Promise<CustomerValueOutcome> {
-    await this.db.query(CREATE_RUN_VALUES);
+    await this.db.query(CREATE_RUN_VALUE_GRID);
     await this.db.query(BUILD_VALUE_SUMMARIES, [
       shopId,
       asOf,
@@ -70,16 +68,12 @@ export class CustomerValues {
       throw error;
     }
     await this.scoreGrid(model, asOf);
-    const { p, q, v } = model.gammaGamma.parameters;
-    await this.db.query(INSERT_RUN_VALUES, [p, q, v]);
-    await this.db.query(`ANALYZE run_values`);
     return { status: 'predicted', model, customers: summaries };
   }
 
   /** The BG/NBD scores of each distinct (x, t_x, T) of the summaries, into run_value_grid. */
   private async scoreGrid(model: ClvModel, asOf: Date): Promise<void> {
     const endDay = Math.floor(asOf.getTime() / MS_PER_DAY);
-    await this.db.query(CREATE_RUN_VALUE_GRID);
     await this.db.query(OPEN_VALUE_GRID);
     for (;;) {
       const page: GridRow[] = await this.db.query(FETCH_VALUE_GRID(SCORE_PAGE));

@@ -1,4 +1,5 @@
 import type { RfmGroupModel, RfmPoint } from './core/rfm-groups';
+import type { GammaGammaParameters } from './core/clv';
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FINANCIAL_STATUSES } from './core/eligibility';
 import type { SqlExecutor } from '../store/sql-executor';
 import { deterministicSample } from './deterministic-sample';
@@ -140,7 +141,7 @@ export class SegmentRunRepository {
     shopId: number,
     runId: number,
     model: RfmGroupModel,
-    options: { refreshStatistics: boolean },
+    options: { refreshStatistics: boolean; orderValue: GammaGammaParameters | null },
   ): Promise<void> {
     // One centre: every customer is in its group and the nearest-centre expression reads no coordinate.
     const centres =
@@ -150,6 +151,9 @@ export class SegmentRunRepository {
       runId,
       ...centres,
       ...shopifyRfmGroupParameters(),
+      options.orderValue?.p ?? null,
+      options.orderValue?.q ?? null,
+      options.orderValue?.v ?? null,
     ]);
     // The diff, the summary and the saved segments join what was just written. The embedded database has no
     // autovacuum to tell the planner how big it is (a 20k-customer run took 57 s instead of 7); on a server,

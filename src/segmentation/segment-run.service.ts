@@ -74,7 +74,10 @@ export class SegmentRunService {
         const values = await new CustomerValues(manager).predict(shop.id, asOf);
         const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
         options.onStep?.('memberships');
-        await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
+        await runs.insertMemberships(shop.id, run.id, model, {
+          refreshStatistics: this.refreshStatistics,
+          orderValue: values.status === 'predicted' ? values.model.gammaGamma.parameters : null,
+        });
         options.onStep?.('diff');
         await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
         options.onStep?.('segments');

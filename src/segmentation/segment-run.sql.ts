@@ -1,5 +1,6 @@
 import { RECENCY_WEIGHT } from './core/rfm-groups';
-import { shopifyRfmGroupSql } from './shopify-rfm.sql';
+import { shopifyRfmGroupParameters, shopifyRfmGroupSql } from './shopify-rfm.sql';
+import { CUSTOMER_VALUE_COLUMNS, valueGridJoinSql } from './customer-values.sql';
 
 /**
  * The SQL side of a segment run. Each statement mirrors a rule of the pure core (see the header of
@@ -132,11 +133,13 @@ export const BUILD_RUN_FEATURES = `
 
 /**
  * Writes every customer's membership with the group of the nearest centre, the Shopify RFM group of the
- * scores and the VIP tier of `run_vip`. Parameters: $1 shop, $2 run, then per centre i (0-based) $3+4i group,
- * $4+4i uR, $5+4i uF, $6+4i uM (a single centre: its group $3 only, as an unused parameter has no type), then
- * the Shopify grid (shopifyRfmGroupParameters) right after the centres.
+ * scores, the VIP tier of `run_vip` and the predicted value (customer-values.sql.ts). Parameters: $1 shop,
+ * $2 run, then per centre i (0-based) $3+4i group, $4+4i uR, $5+4i uF, $6+4i uM (a single centre: its group
+ * $3 only, as an unused parameter has no type), then the Shopify grid (shopifyRfmGroupParameters) right
+ * after the centres, then the Gamma-Gamma p, q and v (null without a model).
  */
 export function insertMembershipsSql(centres: number): string {
+  const shopifyFirst = 3 + (centres === 1 ? 1 : 4 * centres);
   return `
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
@@ -147,14 +150,13 @@ export function insertMembershipsSql(centres: number): string {
   SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
          (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)},
-         ${shopifyRfmGroupSql(3 + (centres === 1 ? 1 : 4 * centres))}, p.vip_tier, p.vip_base_tier, p.vip_reason, trailing_12m_spend,
-         v.p_alive, 1 - v.p_alive, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
-         v.predicted_clv, v.expected_next_order_at,
+         ${shopifyRfmGroupSql(shopifyFirst)}, p.vip_tier, p.vip_base_tier, p.vip_reason, trailing_12m_spend,
+         ${CUSTOMER_VALUE_COLUMNS},
          -- The customer's own rhythm: last purchase day + the mean gap between purchase days, at 00:00 UTC.
          CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
   FROM (SELECT run_features.*${centreDistancesSql(centres)} FROM run_features OFFSET 0) AS run_features
-  LEFT JOIN run_values v USING (customer_id)
-  LEFT JOIN run_value_summaries s USING (customer_id) LEFT JOIN run_vip p USING (customer_id)`;
+  ${valueGridJoinSql(shopifyFirst + shopifyRfmGroupParameters().length)}
+  LEFT JOIN run_vip p USING (customer_id)`;
 }
 
 /**
