@@ -92,7 +92,7 @@ export class KlaviyoSync1764320000000 implements MigrationInterface {
         customer_id text NOT NULL,
         email text,
         phone text,
-        properties jsonb,
+        properties json,
         properties_hash text,
         upsert boolean NOT NULL,
         add_lists text[] NOT NULL,

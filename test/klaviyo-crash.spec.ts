@@ -26,6 +26,8 @@ function crashingAfter(calls: { n: number; crashAt: number }) {
   };
 }
 
+jest.setTimeout(300_000);
+
 describe.each(testDatabaseTargets())('Klaviyo sync crash safety, on $name', (target) => {
   let test: TestDatabase;
   let fake: FakeKlaviyo;
@@ -82,7 +84,7 @@ describe.each(testDatabaseTargets())('Klaviyo sync crash safety, on $name', (tar
       });
       expect(fake.rejectedRequests).toEqual([]);
     }
-  });
+  }, 600_000);
 
   it('rides out 5xx, timeouts and lost answers: one list per segment, nothing lost, each event once', async () => {
     const w = await world();
@@ -90,14 +92,14 @@ describe.each(testDatabaseTargets())('Klaviyo sync crash safety, on $name', (tar
     fake.inject({ operation: 'create_list', kind: '500' });
     fake.inject({ operation: 'bulk_import_profiles', kind: '503', times: 2 });
     fake.inject({ operation: 'bulk_import_profiles', kind: 'drop-after-write' });
-    fake.inject({ operation: 'get_bulk_import_profiles_job', kind: 'timeout', holdMs: 3_000 });
+    fake.inject({ operation: 'get_bulk_import_profiles_job', kind: 'timeout', holdMs: 6_000 });
     await w.service().sync(w.shop.domain);
 
     const runId = await comebackRun(test.database.dataSource, w);
     fake.inject({ operation: 'get_profiles', kind: '500' });
     fake.inject({ operation: 'remove_profiles_from_list', kind: 'drop-after-write' });
     fake.inject({ operation: 'bulk_create_events', kind: 'drop-after-write' });
-    fake.inject({ operation: 'bulk_create_events', kind: 'timeout', holdMs: 3_000 });
+    fake.inject({ operation: 'bulk_create_events', kind: 'timeout', holdMs: 6_000 });
     const delta = await w.service().sync(w.shop.domain);
 
     expect(fake.faultsFired.length).toBe(11);

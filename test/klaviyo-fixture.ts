@@ -64,7 +64,7 @@ export async function syncWorld(db: DataSource, fake: FakeKlaviyo, domain: strin
     runs,
     secretKey,
     service: (options = {}) => {
-      const factory = klaviyoClientFactory(fake.baseUrl, { timeoutMs: 2_000, ...options });
+      const factory = klaviyoClientFactory(fake.baseUrl, { timeoutMs: 5_000, ...options });
       const clientFor = options.wrap ? (key: string) => options.wrap!(factory(key)) : factory;
       return new KlaviyoSyncService(db, shops, credentials, clientFor, secretKey, options.dailyListCap);
     },

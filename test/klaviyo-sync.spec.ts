@@ -6,6 +6,8 @@ import { testDatabaseTargets, type TestDatabase } from './support/test-databases
 
 const DAY = 86_400_000;
 
+jest.setTimeout(300_000);
+
 describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (target) => {
   let test: TestDatabase;
   let fake: FakeKlaviyo;

@@ -181,7 +181,7 @@ export class KlaviyoClient {
   async requestDeletion(subject: DeletionSubject): Promise<void> {
     const profile =
       'profileId' in subject
-        ? { data: { type: 'profile', id: subject.profileId } }
+        ? { data: { type: 'profile', id: subject.profileId, attributes: {} } }
         : { data: { type: 'profile', attributes: subject } };
     await this.privacy.requestProfileDeletion({
       data: { type: 'data-privacy-deletion-job', attributes: { profile } },

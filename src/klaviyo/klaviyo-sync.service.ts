@@ -29,7 +29,11 @@ export interface SyncReport {
   lists: { created: string[]; recovered: string[]; deferred: string[] };
   profiles: { planned: number; sent: number; confirmed: number; rejected: number; skippedUnreachable: number };
   jobs: number;
+  /** Profiles and bytes per set of lists joined (the least number of import jobs follows from them). */
+  jobGroups: { lists: number; profiles: number; bytes: number }[];
   removals: number;
+  removalsByList: Record<string, number>;
+  profileIdsLookedUp: number;
   events: number;
   deletions: number;
   calls: Record<string, number>;
@@ -166,7 +170,10 @@ export class KlaviyoSyncService {
         skippedUnreachable,
       },
       jobs: imports.figures.jobs,
-      removals,
+      jobGroups: imports.figures.groups,
+      removals: removals.removed,
+      removalsByList: removals.byList,
+      profileIdsLookedUp: removals.lookedUp,
       events,
       messages,
     };

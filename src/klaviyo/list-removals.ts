@@ -21,10 +21,11 @@ export async function removeFromLists(
   syncId: number,
   listIds: Map<string, string>,
   progress: SyncProgress,
-): Promise<number> {
+): Promise<RemovalFigures> {
   const counts = await repository.removalCounts(shopId, syncId);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return 0;
+  const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts), lookedUp: 0 };
+  if (total === 0) return figures;
   progress.phase('klaviyo removals', total);
 
   let after = '';
@@ -32,6 +33,7 @@ export async function removeFromLists(
     const missing = await repository.removalsWithoutProfileId(shopId, syncId, after, LOOKUP_BATCH);
     if (missing.length === 0) break;
     after = missing[missing.length - 1];
+    figures.lookedUp += missing.length;
     await repository.saveProfileIds(shopId, syncId, await client.profileIdsByExternalId(missing));
   }
 
@@ -52,5 +54,14 @@ export async function removeFromLists(
     }
   }
   progress.done(`${removed.toLocaleString('en-US')} list removals`);
-  return removed;
+  figures.removed = removed;
+  return figures;
+}
+
+export interface RemovalFigures {
+  removed: number;
+  /** Departures per list key. */
+  byList: Record<string, number>;
+  /** Customers whose Klaviyo profile id had to be looked up. */
+  lookedUp: number;
 }

@@ -15,6 +15,8 @@ const BATCH = 5_000;
 const IN_FLIGHT = 3;
 
 export interface ImportFigures {
+  /** Per set of lists joined: profiles and serialized bytes, from which the least number of jobs follows. */
+  groups: { lists: number; profiles: number; bytes: number }[];
   profilesSent: number;
   jobs: number;
   profilesConfirmed: number;
@@ -31,7 +33,7 @@ type Entry = { profile: SdkProfile; customerId: string; hash: string };
  * to the ledger, its import errors recorded per profile.
  */
 export class ProfileImport {
-  readonly figures: ImportFigures = { profilesSent: 0, jobs: 0, profilesConfirmed: 0, profilesRejected: 0, polls: 0 };
+  readonly figures: ImportFigures = { groups: [], profilesSent: 0, jobs: 0, profilesConfirmed: 0, profilesRejected: 0, polls: 0 };
   private readonly pending: PendingJob[] = [];
 
   constructor(
@@ -64,6 +66,8 @@ export class ProfileImport {
     };
     for (const group of groups) {
       const chunker = new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(group.addLists.length) });
+      const figures = { lists: group.addLists.length, profiles: 0, bytes: 0 };
+      this.figures.groups.push(figures);
       let after = '';
       for (;;) {
         const rows = await this.repository.upsertBatch(this.shopId, syncId, group.addKey, after, BATCH);
@@ -76,7 +80,10 @@ export class ProfileImport {
             phone: row.phone,
             properties: row.properties,
           });
-          await submit(chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, profileBytes(profile)), group.addLists);
+          const bytes = profileBytes(profile);
+          figures.profiles += 1;
+          figures.bytes += bytes;
+          await submit(chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, bytes), group.addLists);
         }
       }
       await submit(chunker.flush(), group.addLists);
