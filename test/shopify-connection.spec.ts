@@ -33,6 +33,18 @@ describe.each(testDatabaseTargets())('Connecting a shop and refusals, on $name',
     expect(await new ShopCredentialsRepository(test.database.dataSource, SECRET_KEY).get(connected.shop.id, 'shopify')).toBe(fake.accessToken);
   });
 
+  it('reconnecting a shop that uninstalled the app marks it installed again', async () => {
+    const fake = await startFake({ shopName: 'Back Again', currency: 'USD', timezone: 'UTC' });
+    const { connections } = services(test, fake);
+    const first = await connections.connect(fake.shop, fake.accessToken);
+    await test.database.dataSource.query(`UPDATE shops SET uninstalled_at = now() WHERE id = $1`, [first.shop.id]);
+
+    await connections.connect(fake.shop, fake.accessToken);
+
+    const [row] = await test.database.dataSource.query(`SELECT uninstalled_at FROM shops WHERE id = $1`, [first.shop.id]);
+    expect(row.uninstalled_at).toBeNull();
+  });
+
   it('refuses a wrong token, saying so, and stores nothing', async () => {
     const fake = await startFake();
     const { connections } = services(test, fake);

@@ -59,6 +59,11 @@ export class ShopsRepository {
     return rows[0];
   }
 
+  /** The app is installed again (a token was just proven): an earlier app/uninstalled no longer holds. */
+  async markInstalled(shopId: number): Promise<void> {
+    await this.db.query(`UPDATE shops SET uninstalled_at = NULL WHERE id = $1`, [shopId]);
+  }
+
   /** The named shop, or the only shop when none is named. */
   async resolve(domain: string | null): Promise<ShopRecord> {
     const rows: ShopRecord[] = await this.db.query(`SELECT id, domain, name, currency, timezone FROM shops ORDER BY domain`);

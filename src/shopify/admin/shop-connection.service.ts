@@ -56,6 +56,7 @@ export class ShopConnectionService {
         currency: details.shop.currencyCode,
         timezone: details.shop.ianaTimezone,
       });
+      await shops.markInstalled(shop.id);
       await new ShopCredentialsRepository(manager, this.secretKey).put(shop.id, 'shopify', token.trim(), scopes.join(','));
       return { shop, scopes };
     });
