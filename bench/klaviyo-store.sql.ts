@@ -15,7 +15,7 @@ export async function writeBenchStore(db: SqlExecutor, shopId: number, customers
             CASE WHEN i % 200 = 7 THEN NULL ELSE 'customer' || i || '@example.test' END,
             CASE WHEN i % 200 = 7 THEN NULL WHEN i % 3 = 0 THEN '+1415' || lpad((i % 10000000)::text, 7, '0') END,
             'subscribed', 'not_subscribed'
-     FROM generate_series(1, $2::int) AS i`,
+     FROM generate_series(1, $2::bigint) AS i`,
     [shopId, customers],
   );
   const [run] = await db.query(
@@ -33,7 +33,7 @@ export async function writeBenchStore(db: SqlExecutor, shopId: number, customers
             100 * (1 + i % 5) + 10 * (1 + (i / 5) % 5) + 1 + (i / 25) % 5, 0.5, 0.5, 0.5, ${GROUP},
             CASE WHEN i % 100 = 0 THEN 'platinum' WHEN i % 100 < 5 THEN 'gold' WHEN i % 100 < 10 THEN 'silver' END,
             round(((i * 17) % 900 + 10)::numeric, 2), ((i * 31) % 1000) / 1000.0
-     FROM generate_series(1, $3::int) AS i CROSS JOIN LATERAL (SELECT (i * 7919) % 100 AS g) AS pick`,
+     FROM generate_series(1, $3::bigint) AS i CROSS JOIN LATERAL (SELECT (i * 7919) % 100 AS g) AS pick`,
     [shopId, run.id, customers],
   );
   await db.query(
