@@ -7,13 +7,16 @@
  *
  *   npm run bench:shopify-import -- --orders 1000000
  *
- * Prints progress, each resource's time, and a last line of JSON:
- * {"orders":N,"customers":C,"seconds":S,"orders_per_second":R,"peak_rss_mb":M}; seconds run from the start
- * of the first bulk operation to the last commit, the fake's export time included; RSS is this process's.
+ * The fake writes the three bulk result files before the clock starts (Shopify's export time is Shopify's).
+ * Prints progress, each resource's time, the import's steps (download+stage, each merge), and a last line
+ * of JSON: {"orders":N,"customers":C,"seconds":S,"orders_per_second":R,"peak_rss_mb":M,"fake_prepare_seconds":P,
+ * "steps":{...},"load_average":[...]}; seconds run from the start of the first bulk operation (start, polls,
+ * download, parse, staging, merges) to the last commit; RSS is this process's.
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
@@ -44,11 +47,13 @@ async function admin(sql: string): Promise<void> {
 }
 
 /** Starts the fake in a child process and waits for its READY line. */
-function startFake(orders: string, token: string) {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', join(__dirname, 'shopify-fake-server.js'), '--orders', orders, '--token', token], {
+function startFake(orders: string, token: string, now: Date) {
+  const script = join(__dirname, 'shopify-fake-server.js');
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', script, '--orders', orders, '--token', token, '--now', now.toISOString()], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const ready = new Promise<{ baseUrl: string; shop: string; orders: number; customers: number }>((resolve, reject) => {
+  type Ready = { baseUrl: string; shop: string; orders: number; customers: number; seconds: { seed: number; prepare: number } };
+  const ready = new Promise<Ready>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -62,10 +67,13 @@ function startFake(orders: string, token: string) {
 
 async function main(): Promise<void> {
   const token = `shpat_${randomBytes(16).toString('hex')}`;
-  const started = Date.now();
-  const fakeProcess = startFake(values.orders, token);
+  const now = new Date();
+  const fakeProcess = startFake(values.orders, token, now);
   const fake = await fakeProcess.ready;
-  process.stderr.write(`fake Shopify seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${fake.orders} orders, ${fake.customers} customers\n`);
+  process.stderr.write(
+    `fake Shopify: ${fake.orders} orders, ${fake.customers} customers seeded in ${fake.seconds.seed} s; ` +
+      `bulk files prepared in ${fake.seconds.prepare} s (not timed)\n`,
+  );
   await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DATABASE}`);
   const url = new URL(serverUrl);
@@ -79,11 +87,14 @@ async function main(): Promise<void> {
     const importer = new ShopifyImportService(database.dataSource, new ShopsRepository(database.dataSource), clients, { pollIntervalMs: 100 });
     const bars = new Map<string, Progress>();
     const phases: Record<string, number> = {};
+    const steps: Record<string, number> = {};
     let phaseStart = Date.now();
     let current = '';
     const t0 = Date.now();
     const result = await importer.import(fake.shop, {
       mode: 'full',
+      now,
+      onStep: (resource, step, stepSeconds) => (steps[`${resource} ${step}`] = Math.round(stepSeconds * 100) / 100),
       onProgress: ({ resource, phase, count }) => {
         const key = `${resource} ${phase}`;
         if (key !== current) {
@@ -102,6 +113,9 @@ async function main(): Promise<void> {
     const orders = result.resources.find((r) => r.resource === 'orders')!.records;
     const customers = result.resources.find((r) => r.resource === 'customers')!.records;
     process.stderr.write(`phases (s): ${JSON.stringify(phases)}\n`);
+    process.stderr.write(`steps (s): ${JSON.stringify(steps)}\n`);
+    const load = loadavg().map((n) => Math.round(n * 100) / 100);
+    process.stderr.write(`load average: ${load.join(' ')}\n`);
     clearInterval(sampler);
     process.stdout.write(
       JSON.stringify({
@@ -110,6 +124,9 @@ async function main(): Promise<void> {
         seconds: Math.round(seconds * 10) / 10,
         orders_per_second: Math.round(orders / seconds),
         peak_rss_mb: Math.round(peakRss / 1048576),
+        fake_prepare_seconds: fake.seconds.prepare,
+        steps,
+        load_average: load,
       }) + '\n',
     );
   } finally {

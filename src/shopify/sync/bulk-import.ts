@@ -21,10 +21,12 @@ const WRITE_BATCH = 1000;
 export async function importByBulk(ctx: ImportContext, resource: ShopifyResource): Promise<ResourceImport> {
   const query =
     resource === 'customers' ? bulkCustomersQuery() : resource === 'orders' ? bulkOrdersQuery(orderHistoryFilter(ctx.now)) : bulkCheckoutsQuery();
+  const step = stepClock(ctx, resource);
   const operation = await runBulkQuery(ctx.client, resource, query, ctx.scopes, {
     ...ctx.bulk,
     onStatus: (_status, objects) => ctx.onProgress?.({ resource, phase: 'exporting', count: objects }),
   });
+  step('export (start, polls)');
   const records = await ctx.dataSource.transaction(async (manager) => {
     const store = new StoreRepository(manager);
     let written = 0;
@@ -35,13 +37,26 @@ export async function importByBulk(ctx: ImportContext, resource: ShopifyResource
     if (operation.url) {
       const lines = textLines(guardDownload(await downloadBulkFile(operation.url), resource));
       if (resource === 'customers') await writeCustomers(ctx.shop.id, store, lines, progress);
-      else if (resource === 'orders') await writeOrders(await BulkOrderLoad.open(manager, ctx.shop.id, `shopify-bulk:${randomUUID()}`), lines, progress);
+      else if (resource === 'orders') await writeOrders(await BulkOrderLoad.open(manager, ctx.shop.id, `shopify-bulk:${randomUUID()}`, step), lines, progress);
       else await writeCheckouts(ctx.shop.id, store, await BulkStaging.open(manager), lines, progress);
     }
+    // Orders report their own steps (BulkOrderLoad): download+stage, then each merge.
+    if (resource !== 'orders') step('download+write');
     await new SyncStateRepository(manager).advance(ctx.shop.id, resource, operation.createdAt, 'bulk');
     return written;
   });
+  step('commit');
   return { resource, mode: 'bulk', records, watermark: operation.createdAt.toISOString() };
+}
+
+/** Reports each step's duration to ctx.onStep: call it with the name of the step that just ended. */
+function stepClock(ctx: ImportContext, resource: ShopifyResource): (ended: string) => void {
+  let last = performance.now();
+  return (ended) => {
+    const now = performance.now();
+    ctx.onStep?.(resource, ended, (now - last) / 1000);
+    last = now;
+  };
 }
 
 /** A download that breaks off (connection dropped, truncated body) fails the import in plain words. */

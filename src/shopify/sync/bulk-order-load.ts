@@ -1,10 +1,12 @@
 import { isFullPriceLine } from '../../segmentation/core/order-lines';
+import type { EntityManager } from 'typeorm';
 import type { SqlExecutor } from '../../store/sql-executor';
 import { StoreRepository } from '../../store/store.repository';
 import type { OrderLineRecord, OrderRecord } from '../../store/store-records';
 import { numericId } from '../core/gid';
 import { parseJsonLine } from '../core/jsonl';
 import { lineRecord, orderHead, type LineItemNode, type OrderNode } from '../core/records';
+import { StagingWriter, type StagedType, type StagedValue } from './staging-writer';
 
 const STAGE_BATCH = 10_000;
 
@@ -24,8 +26,8 @@ const STAGE_BATCH = 10_000;
  * but with an email go through upsertOrders, which matches them to customers by email.
  */
 export class BulkOrderLoad {
-  private orders = emptyOrders();
-  private lines = emptyLines();
+  private orders: StagedValue[][] = [];
+  private lines: StagedValue[][] = [];
   private seq = 0;
   private count = 0;
   /** The staging insert in flight: the next batch is parsed while PostgreSQL writes this one. */
@@ -33,11 +35,14 @@ export class BulkOrderLoad {
 
   private constructor(
     private readonly db: SqlExecutor,
+    private readonly staging: StagingWriter,
     private readonly shopId: number,
     private readonly importId: string,
+    private readonly step: (ended: string) => void,
   ) {}
 
-  static async open(db: SqlExecutor, shopId: number, importId: string): Promise<BulkOrderLoad> {
+  /** `step` is told as each step ends (download+stage, then each merge), for the import's timings. */
+  static async open(db: EntityManager, shopId: number, importId: string, step: (ended: string) => void = () => undefined): Promise<BulkOrderLoad> {
     await db.query(`
       CREATE TEMP TABLE stage_orders (
         seq bigint, order_id text, name text, customer_id text, email text, created_at timestamptz,
@@ -49,7 +54,7 @@ export class BulkOrderLoad {
         seq bigint, order_id text, product_id text, sku text, title text, product_type text, quantity int,
         price numeric, compare_at_price numeric, discount_amount numeric, full_price_quantity int
       ) ON COMMIT DROP`);
-    return new BulkOrderLoad(db, shopId, importId);
+    return new BulkOrderLoad(db, await StagingWriter.open(db), shopId, importId, step);
   }
 
   /** Orders seen so far. */
@@ -61,32 +66,37 @@ export class BulkOrderLoad {
     const seq = ++this.seq;
     const node = parseJsonLine<(OrderNode | LineItemNode) & { __parentId?: string }>(line, seq);
     if (node.__parentId) {
-      const item = lineRecord(node as LineItemNode, 0);
-      pushLine(this.lines, seq, numericId(node.__parentId), item);
+      this.lines.push(lineRow(seq, numericId(node.__parentId), lineRecord(node as LineItemNode, 0)));
     } else {
-      pushOrder(this.orders, seq, orderHead(node as OrderNode));
+      this.orders.push(orderRow(seq, orderHead(node as OrderNode)));
       this.count++;
     }
-    if (this.orders.seq.length + this.lines.seq.length >= STAGE_BATCH) await this.flush();
+    if (this.orders.length + this.lines.length >= STAGE_BATCH) await this.flush();
   }
 
   /** After the last line: writes everything staged. */
   async finish(): Promise<void> {
     await this.flush();
     await this.pending;
+    this.step('download+stage');
     // The joins and groupings below sort millions of rows: with the default 4 MB they spill to disk.
     await this.db.query(`SET LOCAL work_mem = '128MB'`);
     await this.db.query(`ANALYZE stage_orders, stage_lines`);
+    this.step('analyze staging');
     await this.loadGuestOrders();
+    this.step('merge guest orders');
     await this.db.query(`INSERT INTO customers (shop_id, customer_id, country)
        SELECT DISTINCT ON (customer_id) $1::int, customer_id, shipping_country FROM stage_orders
        WHERE customer_id IS NOT NULL ORDER BY customer_id, seq
        ON CONFLICT (shop_id, customer_id) DO NOTHING`, [this.shopId]);
+    this.step('merge buyers');
     await this.db.query(
       `DELETE FROM order_lines l USING stage_orders s WHERE l.shop_id = $1 AND l.order_id = s.order_id AND s.customer_id IS NOT NULL`,
       [this.shopId],
     );
+    this.step('delete old order lines');
     await this.db.query(UPSERT_STAGED_ORDERS, [this.shopId, this.importId]);
+    this.step('merge orders');
     await this.db.query(
       `INSERT INTO order_lines (shop_id, order_id, line_no, product_id, sku, title, product_type, quantity, price,
                                 compare_at_price, discount_amount)
@@ -95,6 +105,7 @@ export class BulkOrderLoad {
        FROM stage_lines l JOIN stage_orders s ON s.order_id = l.order_id AND s.customer_id IS NOT NULL`,
       [this.shopId],
     );
+    this.step('merge order lines');
     await this.db.query(
       `INSERT INTO product_launches (shop_id, product_id, first_sold_at)
        SELECT $1, l.product_id, min(s.created_at) FROM stage_lines l JOIN stage_orders s ON s.order_id = l.order_id
@@ -102,6 +113,7 @@ export class BulkOrderLoad {
        ON CONFLICT (shop_id, product_id) DO UPDATE SET first_sold_at = least(product_launches.first_sold_at, EXCLUDED.first_sold_at)`,
       [this.shopId],
     );
+    this.step('merge product launches');
   }
 
   /** Guest orders (no customer, an email): few, and written by the store writer, which matches emails. */
@@ -134,29 +146,13 @@ export class BulkOrderLoad {
 
   /** Hands the batch to PostgreSQL once the previous one is written, without waiting for this one. */
   private async flush(): Promise<void> {
-    const o = this.orders;
-    const l = this.lines;
-    this.orders = emptyOrders();
-    this.lines = emptyLines();
+    const orders = this.orders;
+    const lines = this.lines;
+    this.orders = [];
+    this.lines = [];
     await this.pending;
-    const writing = Promise.all([
-      o.seq.length === 0
-        ? null
-        : this.db.query(
-            `INSERT INTO stage_orders SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-               $6::timestamptz[], $7::text[], $8::timestamptz[], $9::text[], $10::numeric[], $11::numeric[], $12::numeric[],
-               $13::numeric[], $14::text[], $15::text[])`,
-            [o.seq, o.orderId, o.name, o.customerId, o.email, o.createdAt, o.status, o.cancelledAt, o.currency, o.subtotal,
-              o.totalDiscounts, o.totalPrice, o.totalRefunded, o.discountCodes, o.shippingCountry],
-          ),
-      l.seq.length === 0
-        ? null
-        : this.db.query(
-            `INSERT INTO stage_lines SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-               $6::text[], $7::int[], $8::numeric[], $9::numeric[], $10::numeric[], $11::int[])`,
-            [l.seq, l.orderId, l.productId, l.sku, l.title, l.productType, l.quantity, l.price, l.compareAtPrice, l.discountAmount, l.fullPrice],
-          ),
-    ]);
+    // One connection: the two tables' writes go one after the other, while the next batch is parsed.
+    const writing = this.staging.write('stage_orders', ORDER_TYPES, orders).then(() => this.staging.write('stage_lines', LINE_TYPES, lines));
     // Awaited at the next flush or in finish(); until then a failure must not count as unhandled.
     writing.catch(() => undefined);
     this.pending = writing;
@@ -190,76 +186,28 @@ const UPSERT_STAGED_ORDERS = `
     full_price_quantity = EXCLUDED.full_price_quantity, categories = EXCLUDED.categories,
     import_id = EXCLUDED.import_id, updated_at = now()`;
 
-function emptyOrders() {
-  return {
-    seq: [] as number[],
-    orderId: [] as string[],
-    name: [] as (string | null)[],
-    customerId: [] as (string | null)[],
-    email: [] as (string | null)[],
-    createdAt: [] as string[],
-    status: [] as string[],
-    cancelledAt: [] as (string | null)[],
-    currency: [] as string[],
-    subtotal: [] as number[],
-    totalDiscounts: [] as number[],
-    totalPrice: [] as number[],
-    totalRefunded: [] as number[],
-    discountCodes: [] as string[],
-    shippingCountry: [] as (string | null)[],
-  };
+const ORDER_TYPES: StagedType[] = ['bigint', 'text', 'text', 'text', 'text', 'timestamptz', 'text', 'timestamptz', 'text',
+  'numeric', 'numeric', 'numeric', 'numeric', 'text', 'text'];
+const LINE_TYPES: StagedType[] = ['bigint', 'text', 'text', 'text', 'text', 'text', 'int', 'numeric', 'numeric', 'numeric', 'int'];
+
+/** A stage_orders row, columns in the table's order. */
+function orderRow(seq: number, order: OrderRecord): StagedValue[] {
+  return [
+    seq, order.orderId, order.name, order.customerId, order.customerEmail ?? null, order.createdAt.toISOString(),
+    order.financialStatus, order.cancelledAt ? order.cancelledAt.toISOString() : null, order.currency, order.subtotal,
+    order.totalDiscounts, order.totalPrice, order.totalRefunded, arrayLiteral(order.discountCodes), order.shippingCountry,
+  ];
 }
 
-function emptyLines() {
-  return {
-    seq: [] as number[],
-    orderId: [] as string[],
-    productId: [] as (string | null)[],
-    sku: [] as (string | null)[],
-    title: [] as string[],
-    productType: [] as (string | null)[],
-    quantity: [] as number[],
-    price: [] as number[],
-    compareAtPrice: [] as (number | null)[],
-    discountAmount: [] as number[],
-    fullPrice: [] as number[],
-  };
-}
-
-function pushOrder(o: ReturnType<typeof emptyOrders>, seq: number, order: OrderRecord): void {
-  o.seq.push(seq);
-  o.orderId.push(order.orderId);
-  o.name.push(order.name);
-  o.customerId.push(order.customerId);
-  o.email.push(order.customerEmail ?? null);
-  o.createdAt.push(order.createdAt.toISOString());
-  o.status.push(order.financialStatus);
-  o.cancelledAt.push(order.cancelledAt ? order.cancelledAt.toISOString() : null);
-  o.currency.push(order.currency);
-  o.subtotal.push(order.subtotal);
-  o.totalDiscounts.push(order.totalDiscounts);
-  o.totalPrice.push(order.totalPrice);
-  o.totalRefunded.push(order.totalRefunded);
-  o.discountCodes.push(arrayLiteral(order.discountCodes));
-  o.shippingCountry.push(order.shippingCountry);
-}
-
-/** A text[] literal such as {"CODE10","SUMMER"}: unnest takes no array of arrays, so each order's codes travel as one. */
+/** A text[] literal such as {"CODE10","SUMMER"}: staged as text, cast to text[] when written to orders. */
 function arrayLiteral(values: string[]): string {
   return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-function pushLine(l: ReturnType<typeof emptyLines>, seq: number, orderId: string, line: OrderLineRecord): void {
-  l.seq.push(seq);
-  l.orderId.push(orderId);
-  l.productId.push(line.productId);
-  l.sku.push(line.sku);
-  l.title.push(line.title);
-  l.productType.push(line.productType);
-  l.quantity.push(line.quantity);
-  l.price.push(line.price);
-  l.compareAtPrice.push(line.compareAtPrice);
-  l.discountAmount.push(line.discountAmount);
-  // The line's own part of the rule; the order's discount codes are applied in SQL (UPSERT_STAGED_ORDERS).
-  l.fullPrice.push(isFullPriceLine(line, false) ? line.quantity : 0);
+/** A stage_lines row, columns in the table's order. */
+function lineRow(seq: number, orderId: string, line: OrderLineRecord): StagedValue[] {
+  // The line's own part of the full-price rule; the order's discount codes are applied in SQL (UPSERT_STAGED_ORDERS).
+  const fullPrice = isFullPriceLine(line, false) ? line.quantity : 0;
+  return [seq, orderId, line.productId, line.sku, line.title, line.productType, line.quantity, line.price, line.compareAtPrice,
+    line.discountAmount, fullPrice];
 }

@@ -19,6 +19,9 @@ export interface ResourceImport {
   watermark: string;
 }
 
+/** A bulk import's step (`download+stage`, `merge orders`, ...) of one resource, and how long it took. */
+export type ImportStepListener = (resource: ShopifyResource, step: string, seconds: number) => void;
+
 /** What one resource's import needs: where to write, whom to ask, and the time that bounds the history. */
 export interface ImportContext {
   dataSource: DataSource;
@@ -28,6 +31,8 @@ export interface ImportContext {
   now: Date;
   bulk: BulkOperationOptions;
   onProgress?: (progress: ImportProgress) => void;
+  /** Called as each step of a bulk import ends, with its duration (benchmarks print them). */
+  onStep?: ImportStepListener;
   /** Called after each committed page of an incremental import (tests inject a crash here). */
   afterPage?: (resource: ShopifyResource, page: number) => void | Promise<void>;
 }

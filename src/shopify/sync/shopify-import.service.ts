@@ -23,6 +23,7 @@ export interface ShopifyImportOptions {
   /** The moment that bounds the order history (ten years back); default now. */
   now?: Date;
   onProgress?: (progress: ImportProgress) => void;
+  onStep?: ImportContext['onStep'];
   afterPage?: ImportContext['afterPage'];
 }
 
@@ -66,6 +67,7 @@ export class ShopifyImportService {
       now: options.now ?? new Date(),
       bulk: this.bulk,
       onProgress: options.onProgress,
+      onStep: options.onStep,
       afterPage: options.afterPage,
     };
     const state = new SyncStateRepository(this.dataSource);
