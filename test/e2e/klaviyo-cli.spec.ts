@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FakeKlaviyo } from '../fakes/klaviyo';
-import { makeTempDir, removeTempDirs, runCli, runCliJson, runCliOk } from './support/cli';
+import { makeTempDir, removeTempDirs, runCli, runCliJson, runCliOk, startService } from './support/cli';
 
 const KEY = 'pk_e2e_0123456789abcdef';
 jest.setTimeout(300_000);
@@ -48,5 +48,47 @@ describe('segment-sync klaviyo and sync, as a user runs them', () => {
 
     const again = await runCliJson(['sync', '--json'], env);
     expect(again.profiles.sent).toBe(0);
+  });
+});
+
+describe('the Klaviyo endpoints of segment-sync serve', () => {
+  it('PUT /shops/{d}/klaviyo refuses a wrong key with 400 and the reason, accepts a good one; GET plan; POST sync', async () => {
+    const fake = await FakeKlaviyo.start({ apiKeys: [KEY], jobDelayMs: 50 });
+    const options = {
+      dataDir: makeTempDir(),
+      env: { SEGMENT_SYNC_SECRET_KEY: randomBytes(32).toString('hex'), KLAVIYO_API_BASE_URL: fake.baseUrl },
+    };
+    await runCliOk(['demo', '--customers', '200', '--seed', '5', '--as-of', '2026-11-27'], options);
+    const service = await startService(options);
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${service.url}/shops/demo-outfitters.myshopify.com/klaviyo${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    try {
+      const wrong = await call('PUT', '', { apiKey: 'pk_wrong_one_77' });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.message).toMatch(/^Klaviyo rejected the API key \(401\)/);
+      expect(JSON.stringify(wrong.body)).not.toContain('pk_wrong_one_77');
+      expect(await call('PUT', '', {})).toMatchObject({ status: 400 });
+
+      const right = await call('PUT', '', { apiKey: KEY });
+      expect(right).toEqual({ status: 200, body: { shop: 'demo-outfitters.myshopify.com', account: expect.anything() } });
+      expect(JSON.stringify(right.body)).not.toContain(KEY);
+
+      const plan = await call('GET', '/plan');
+      expect(plan.status).toBe(200);
+      expect(plan.body).toMatchObject({ connected: true, baseline: true });
+      const sync = await call('POST', '/sync');
+      expect(sync.status).toBe(200);
+      expect(sync.body.profiles).toMatchObject({ sent: plan.body.upserts, confirmed: plan.body.upserts });
+      expect(fake.state.profiles.size).toBe(plan.body.upserts);
+    } finally {
+      await service.kill();
+      await fake.close();
+    }
   });
 });
