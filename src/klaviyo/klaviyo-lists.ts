@@ -1,7 +1,7 @@
 import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { listCreationsAllowed, type SyncedSegment } from './core/synced-segments';
 import { KlaviyoApiError, type KlaviyoClient } from './klaviyo-client';
-import type { KlaviyoSyncRepository, ListRow } from './klaviyo-sync.repository';
+import type { KlaviyoSyncRepository } from './klaviyo-sync.repository';
 
 export interface ListsOutcome {
   /** Segment key → Klaviyo list id, for every list that exists. */
@@ -85,4 +85,3 @@ async function createOnce(
   }
 }
 
-export type { ListRow };

@@ -66,7 +66,7 @@ describe('the Klaviyo endpoints of segment-sync serve', () => {
         headers: { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as any };
     };
     try {
       const wrong = await call('PUT', '', { apiKey: 'pk_wrong_one_77' });
