@@ -8,10 +8,7 @@ import { join } from 'node:path';
 import { Database } from '../../src/database/database';
 import { generateSampleStore } from '../../src/demo/sample-store';
 import { FakeShopify } from '../fakes/shopify';
-import { fillFakeShopifyGaps } from '../support/shopify-fake-gaps';
 import { makeTempDir, removeTempDirs, runCli, startService, type RunningService } from './support/cli';
-
-fillFakeShopifyGaps();
 
 const KEY = randomBytes(32).toString('hex');
 let fake: FakeShopify;

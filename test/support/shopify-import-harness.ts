@@ -14,10 +14,7 @@ import { ShopCredentialsRepository } from '../../src/shops/shop-credentials.repo
 import { ShopsRepository } from '../../src/shops/shops.repository';
 import type { CheckoutRecord, CustomerRecord, OrderRecord } from '../../src/store/store-records';
 import { FakeShopify, type FakeShopifyOptions } from '../fakes/shopify';
-import { fillFakeShopifyGaps } from './shopify-fake-gaps';
 import type { TestDatabase } from './test-databases';
-
-fillFakeShopifyGaps();
 
 const AS_OF = new Date('2026-11-20T00:00:00Z');
 export const NOW = new Date('2026-11-27T06:00:00Z');
