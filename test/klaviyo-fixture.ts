@@ -122,7 +122,10 @@ export async function intendedState(db: DataSource, shopId: number, runId: numbe
   const rows: any[] = await db.query(
     `SELECT m.*, c.email, c.phone,
        (SELECT max(r.as_of) FROM segment_changes sc JOIN segment_runs r ON r.id = sc.run_id
-        WHERE sc.shop_id = m.shop_id AND sc.customer_id = m.customer_id AND sc.to_group IS NOT NULL AND r.id <= $2) AS changed_at
+        WHERE sc.shop_id = m.shop_id AND sc.customer_id = m.customer_id AND sc.to_group IS NOT NULL AND r.id <= $2) AS changed_at,
+       (SELECT coalesce(array_agg(s.key ORDER BY s.key), '{}') FROM saved_segment_members sm
+        CROSS JOIN LATERAL unnest(sm.segment_ids) AS sid JOIN saved_segments s ON s.shop_id = sm.shop_id AND s.segment_id = sid
+        WHERE sm.shop_id = m.shop_id AND sm.run_id = m.run_id AND sm.customer_id = m.customer_id) AS segments
      FROM segment_memberships m JOIN customers c USING (shop_id, customer_id)
      WHERE m.shop_id = $1 AND m.run_id = $2 ORDER BY m.customer_id`,
     [shopId, runId],
@@ -144,7 +147,7 @@ export async function intendedState(db: DataSource, shopId: number, runId: numbe
       orders: row.frequency,
       net_spent: Number(row.monetary),
       aov: Number(row.aov),
-      segments: expect.any(Array),
+      segments: row.segments,
       last_segment_change: new Date(row.changed_at).toISOString().replace('.000', ''),
     };
     props.vip_tier = row.vip_tier ?? null;

@@ -13,6 +13,8 @@ function envelopeBytes(lists: number): number {
 const BATCH = 5_000;
 /** Import jobs sent at once: bodies are built and sent while earlier ones travel (the limiter still paces them). */
 const IN_FLIGHT = 3;
+/** How long a sync waits for one import job before it gives up (Klaviyo's jobs take seconds to minutes). */
+const JOB_PATIENCE_MS = 30 * 60_000;
 
 export interface ImportFigures {
   /** Per set of lists joined: profiles and serialized bytes, from which the least number of jobs follows. */
@@ -113,11 +115,18 @@ export class ProfileImport {
     this.progress.status({ jobsPending: this.pending.length, rateLimitWaits: this.client.session.statistics.rateLimitWaits });
   }
 
-  /** Polls the pending jobs, oldest first, until each is complete and applied. */
+  /**
+   * Polls the pending jobs, oldest first, until each is complete and applied. A job still unfinished after
+   * JOB_PATIENCE_MS stops the sync with an error; it stays recorded and the next sync polls it again.
+   */
   private async drain(): Promise<void> {
     let wait = 500;
+    let waitingSince = Date.now();
     while (this.pending.length > 0) {
       const job = this.pending[0];
+      if (Date.now() - waitingSince > JOB_PATIENCE_MS) {
+        throw new Error(`Klaviyo import job ${job.jobId} is not complete after ${JOB_PATIENCE_MS / 60_000} minutes; the next sync polls it again`);
+      }
       let status;
       try {
         this.figures.polls += 1;
@@ -144,6 +153,7 @@ export class ProfileImport {
         this.pending.shift();
         this.progress.status({ jobsPending: this.pending.length, rateLimitWaits: this.client.session.statistics.rateLimitWaits });
         wait = 500;
+        waitingSince = Date.now();
       } else if (status.status === 'cancelled' || status.status === 'failed') {
         await this.repository.dropJob(this.shopId, job.jobId);
         this.pending.shift();
