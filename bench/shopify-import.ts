@@ -5,12 +5,13 @@
  * client drives it, and the import streams the files into a fresh PostgreSQL database
  * `segment_sync_bench_shopify` on BENCH_DATABASE_URL (default the local server), created and dropped here.
  *
- *   npm run bench:shopify-import -- --orders 1000000
+ *   npm run bench:shopify-import -- --orders 1000000 [--runs 3]
  *
  * The fake writes the three bulk result files before the clock starts (Shopify's export time is Shopify's).
  * Prints progress, each resource's time, the import's steps (download+stage, each merge), and a last line
  * of JSON: {"orders":N,"customers":C,"seconds":S,"orders_per_second":R,"peak_rss_mb":M,"fake_prepare_seconds":P,
- * "steps":{...},"load_average":[...]}; seconds run from the start of the first bulk operation (start, polls,
+ * "runs_seconds":[...],"steps":{...},"load_average":[...]}, the median of `--runs` imports (each into a fresh
+ * database, from the same fake); seconds run from the start of the first bulk operation (start, polls,
  * download, parse, staging, merges) to the last commit; RSS is this process's.
  */
 import 'reflect-metadata';
@@ -29,7 +30,7 @@ import { ShopifyImportService } from '../src/shopify/sync/shopify-import.service
 import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
 import { ShopsRepository } from '../src/shops/shops.repository';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, 'database-url': { type: 'string' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, 'database-url': { type: 'string' }, runs: { type: 'string', default: '1' } } });
 const serverUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'segment_sync_bench_shopify';
 
@@ -46,14 +47,15 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+type FakeReady = { baseUrl: string; shop: string; orders: number; customers: number; seconds: { seed: number; prepare: number } };
+
 /** Starts the fake in a child process and waits for its READY line. */
 function startFake(orders: string, token: string, now: Date) {
   const script = join(__dirname, 'shopify-fake-server.js');
   const child = spawn(process.execPath, ['--max-old-space-size=8192', script, '--orders', orders, '--token', token, '--now', now.toISOString()], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  type Ready = { baseUrl: string; shop: string; orders: number; customers: number; seconds: { seed: number; prepare: number } };
-  const ready = new Promise<Ready>((resolve, reject) => {
+  const ready = new Promise<FakeReady>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -65,15 +67,16 @@ function startFake(orders: string, token: string, now: Date) {
   return { child, ready };
 }
 
-async function main(): Promise<void> {
-  const token = `shpat_${randomBytes(16).toString('hex')}`;
-  const now = new Date();
-  const fakeProcess = startFake(values.orders, token, now);
-  const fake = await fakeProcess.ready;
-  process.stderr.write(
-    `fake Shopify: ${fake.orders} orders, ${fake.customers} customers seeded in ${fake.seconds.seed} s; ` +
-      `bulk files prepared in ${fake.seconds.prepare} s (not timed)\n`,
-  );
+interface Run {
+  orders: number;
+  customers: number;
+  seconds: number;
+  steps: Record<string, number>;
+  load: number[];
+}
+
+/** One full import into a fresh database; the clock covers the import only. */
+async function importOnce(fake: FakeReady, token: string, now: Date): Promise<Run> {
   await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DATABASE}`);
   const url = new URL(serverUrl);
@@ -86,9 +89,7 @@ async function main(): Promise<void> {
     await new ShopConnectionService(database.dataSource, clients, key).connect(fake.shop, token);
     const importer = new ShopifyImportService(database.dataSource, new ShopsRepository(database.dataSource), clients, { pollIntervalMs: 100 });
     const bars = new Map<string, Progress>();
-    const phases: Record<string, number> = {};
     const steps: Record<string, number> = {};
-    let phaseStart = Date.now();
     let current = '';
     const t0 = Date.now();
     const result = await importer.import(fake.shop, {
@@ -98,42 +99,60 @@ async function main(): Promise<void> {
       onProgress: ({ resource, phase, count }) => {
         const key = `${resource} ${phase}`;
         if (key !== current) {
-          if (current) phases[current] = (Date.now() - phaseStart) / 1000;
           bars.get(current)?.done();
           current = key;
-          phaseStart = Date.now();
           bars.set(key, createProgress({ label: key, unit: resource }));
         }
         bars.get(key)!.set(count);
       },
     });
-    if (current) phases[current] = (Date.now() - phaseStart) / 1000;
     bars.get(current)?.done();
     const seconds = (Date.now() - t0) / 1000;
-    const orders = result.resources.find((r) => r.resource === 'orders')!.records;
-    const customers = result.resources.find((r) => r.resource === 'customers')!.records;
-    process.stderr.write(`phases (s): ${JSON.stringify(phases)}\n`);
-    process.stderr.write(`steps (s): ${JSON.stringify(steps)}\n`);
     const load = loadavg().map((n) => Math.round(n * 100) / 100);
-    process.stderr.write(`load average: ${load.join(' ')}\n`);
+    process.stderr.write(`import: ${seconds.toFixed(1)} s; steps (s): ${JSON.stringify(steps)}; load average ${load.join(' ')}\n`);
+    return {
+      orders: result.resources.find((r) => r.resource === 'orders')!.records,
+      customers: result.resources.find((r) => r.resource === 'customers')!.records,
+      seconds,
+      steps,
+      load,
+    };
+  } finally {
+    await database.close();
+    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const token = `shpat_${randomBytes(16).toString('hex')}`;
+  const now = new Date();
+  const fakeProcess = startFake(values.orders, token, now);
+  try {
+    const fake = await fakeProcess.ready;
+    process.stderr.write(
+      `fake Shopify: ${fake.orders} orders, ${fake.customers} customers seeded in ${fake.seconds.seed} s; ` +
+        `bulk files prepared in ${fake.seconds.prepare} s (not timed)\n`,
+    );
+    const runs: Run[] = [];
+    for (let i = 0; i < Number(values.runs); i++) runs.push(await importOnce(fake, token, now));
     clearInterval(sampler);
+    const median = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs.length - 1) / 2)];
     process.stdout.write(
       JSON.stringify({
-        orders,
-        customers,
-        seconds: Math.round(seconds * 10) / 10,
-        orders_per_second: Math.round(orders / seconds),
+        orders: median.orders,
+        customers: median.customers,
+        seconds: Math.round(median.seconds * 10) / 10,
+        orders_per_second: Math.round(median.orders / median.seconds),
         peak_rss_mb: Math.round(peakRss / 1048576),
+        runs_seconds: runs.map((run) => Math.round(run.seconds * 10) / 10),
         fake_prepare_seconds: fake.seconds.prepare,
-        steps,
-        load_average: load,
+        steps: median.steps,
+        load_average: median.load,
       }) + '\n',
     );
   } finally {
     clearInterval(sampler);
-    await database.close();
     fakeProcess.child.kill('SIGTERM');
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   }
 }
 
