@@ -1,6 +1,7 @@
 import type { RfmGroupModel, RfmPoint } from './core/rfm-groups';
 import type { GammaGammaParameters } from './core/clv';
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FINANCIAL_STATUSES } from './core/eligibility';
+import { NO_SPEND_REASON } from './core/vip-tiers';
 import type { SqlExecutor } from '../store/sql-executor';
 import { deterministicSample } from './deterministic-sample';
 import {
@@ -154,6 +155,7 @@ export class SegmentRunRepository {
       options.orderValue?.p ?? null,
       options.orderValue?.q ?? null,
       options.orderValue?.v ?? null,
+      NO_SPEND_REASON,
     ]);
     // The diff, the summary and the saved segments join what was just written. The embedded database has no
     // autovacuum to tell the planner how big it is (a 20k-customer run took 57 s instead of 7); on a server,

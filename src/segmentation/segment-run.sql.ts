@@ -136,10 +136,12 @@ export const BUILD_RUN_FEATURES = `
  * scores, the VIP tier of `run_vip` and the predicted value (customer-values.sql.ts). Parameters: $1 shop,
  * $2 run, then per centre i (0-based) $3+4i group, $4+4i uR, $5+4i uF, $6+4i uM (a single centre: its group
  * $3 only, as an unused parameter has no type), then the Shopify grid (shopifyRfmGroupParameters) right
- * after the centres, then the Gamma-Gamma p, q and v (null without a model).
+ * after the centres, then the Gamma-Gamma p, q and v (null without a model), then the VIP reason of customers
+ * with no spend, who are not in `run_vip` (NO_SPEND_REASON).
  */
 export function insertMembershipsSql(centres: number): string {
   const shopifyFirst = 3 + (centres === 1 ? 1 : 4 * centres);
+  const valueFirst = shopifyFirst + shopifyRfmGroupParameters().length;
   return `
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
@@ -150,12 +152,13 @@ export function insertMembershipsSql(centres: number): string {
   SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
          (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)},
-         ${shopifyRfmGroupSql(shopifyFirst)}, p.vip_tier, p.vip_base_tier, p.vip_reason, trailing_12m_spend,
+         ${shopifyRfmGroupSql(shopifyFirst)}, p.vip_tier, p.vip_base_tier,
+         coalesce(p.vip_reason, $${valueFirst + 3}::text), trailing_12m_spend,
          ${CUSTOMER_VALUE_COLUMNS},
          -- The customer's own rhythm: last purchase day + the mean gap between purchase days, at 00:00 UTC.
          CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
   FROM (SELECT run_features.*${centreDistancesSql(centres)} FROM run_features OFFSET 0) AS run_features
-  ${valueGridJoinSql(shopifyFirst + shopifyRfmGroupParameters().length)}
+  ${valueGridJoinSql(valueFirst)}
   LEFT JOIN run_vip p USING (customer_id)`;
 }
 

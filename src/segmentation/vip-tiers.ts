@@ -34,9 +34,9 @@ interface VipInputRow {
 /**
  * VIP tiers inside a segment run's transaction. The inputs come from SQL (the run's features, plus the
  * high-margin share when the shop names categories), the thresholds from one window over the spends in SQL
- * (or the shop's milestones), and every customer's tier and reason from the core's vipTierFor: the customers
+ * (or the shop's milestones), and every buyer's tier and reason from the core's vipTierFor: the buyers
  * stream through it a page at a time from a cursor and land in the temporary table `run_vip`, which the
- * memberships join. The rule exists once, in core/vip-tiers.ts.
+ * memberships join (customers with no spend get NO_SPEND_REASON there, as vipTierFor would give them). The rule exists once, in core/vip-tiers.ts.
  */
 export class RunVipTiers {
   constructor(private readonly db: SqlExecutor) {}

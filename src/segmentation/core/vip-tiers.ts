@@ -209,6 +209,9 @@ function nearSilver(spend: number, silver: number | null, fraction: number): boo
   return silver !== null && cents(spend) * BASIS >= basisPoints(fraction) * cents(silver);
 }
 
+/** Every customer with spend ≤ 0 gets no tier and this reason, so a run can write it without asking per customer. */
+export const NO_SPEND_REASON = 'No tier: no net spend in the last 12 months';
+
 /**
  * One customer's tier against thresholds from computeVipThresholds (stage 2 of the header). Settings are
  * taken as parseVipTierSettings returns them; assignVipTiers validates them once for a whole store.
@@ -217,8 +220,7 @@ export function vipTierFor(customer: VipCustomerInput, thresholds: VipThresholds
   options: VipReasonOptions): VipTierAssignment {
   assertInput(customer);
   const { customerId, trailing12mSpend: spend, returnsRate, fullPriceShare, highMarginShare } = customer;
-  const noSpend = 'No tier: no net spend in the last 12 months';
-  if (spend <= 0) return { customerId, tier: null, baseTier: null, reason: noSpend };
+  if (spend <= 0) return { customerId, tier: null, baseTier: null, reason: NO_SPEND_REASON };
 
   const baseTier = baseTierFor(spend, thresholds);
   if (basisPoints(returnsRate) > basisPoints(settings.maxReturnsRate)) {
