@@ -13,7 +13,8 @@ const STAGE_BATCH = 10_000;
 /**
  * Loads a bulk export of orders (parents and their line items as separate JSONL lines, in any order after
  * their parent) in set-based SQL: every line is parsed once, mapped by the core (orderHead, lineRecord), and
- * appended to typed temporary tables of the import's transaction; after the last line, a handful of
+ * appended to typed temporary tables of the import's transaction (by COPY on a server, see StagingWriter; a
+ * batch is written while the next is parsed); after the last line, a handful of
  * statements join lines to orders and write orders, order_lines and product_launches for the whole file.
  * Memory stays flat (nothing is held per order) and PostgreSQL does the joining; about 4x the throughput of
  * writing through StoreRepository.upsertOrders a batch at a time.
@@ -85,9 +86,12 @@ export class BulkOrderLoad {
     this.step('analyze staging');
     await this.loadGuestOrders();
     this.step('merge guest orders');
+    // Buyers the customers export did not list (usually none): only they are sorted, not every order.
     await this.db.query(`INSERT INTO customers (shop_id, customer_id, country)
-       SELECT DISTINCT ON (customer_id) $1::int, customer_id, shipping_country FROM stage_orders
-       WHERE customer_id IS NOT NULL ORDER BY customer_id, seq
+       SELECT DISTINCT ON (customer_id) $1::int, customer_id, shipping_country FROM stage_orders s
+       WHERE customer_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.shop_id = $1 AND c.customer_id = s.customer_id)
+       ORDER BY customer_id, seq
        ON CONFLICT (shop_id, customer_id) DO NOTHING`, [this.shopId]);
     this.step('merge buyers');
     await this.db.query(

@@ -1,5 +1,8 @@
-import type { SqlExecutor } from '../../store/sql-executor';
+import type { EntityManager } from 'typeorm';
 import { lineIds } from '../core/jsonl';
+import { StagingWriter, type StagedType, type StagedValue } from './staging-writer';
+
+const STAGED_TYPES: StagedType[] = ['bigint', 'text', 'text'];
 
 /**
  * Joins a bulk operation's parents and children by `__parentId` in SQL, so memory stays flat whatever the
@@ -10,35 +13,29 @@ import { lineIds } from '../core/jsonl';
  * their children aggregated, a batch at a time, through a cursor. The tables vanish at commit or rollback.
  */
 export class BulkStaging {
-  private parents: { seq: number[]; id: string[]; line: string[] } = { seq: [], id: [], line: [] };
-  private children: { seq: number[]; parent: string[]; line: string[] } = { seq: [], parent: [], line: [] };
+  private parents: StagedValue[][] = [];
+  private children: StagedValue[][] = [];
   private seq = 0;
 
   private constructor(
-    private readonly db: SqlExecutor,
+    private readonly db: EntityManager,
+    private readonly staging: StagingWriter,
     private readonly batchSize: number,
   ) {}
 
   /** Creates the staging tables inside the caller's transaction. */
-  static async open(db: SqlExecutor, batchSize = 5000): Promise<BulkStaging> {
+  static async open(db: EntityManager, batchSize = 5000): Promise<BulkStaging> {
     await db.query(`CREATE TEMP TABLE bulk_parents (seq bigint NOT NULL, id text NOT NULL, line text NOT NULL) ON COMMIT DROP`);
     await db.query(`CREATE TEMP TABLE bulk_children (seq bigint NOT NULL, parent_id text NOT NULL, line text NOT NULL) ON COMMIT DROP`);
-    return new BulkStaging(db, batchSize);
+    return new BulkStaging(db, await StagingWriter.open(db), batchSize);
   }
 
   async add(line: string): Promise<void> {
     const { id, parentId } = lineIds(line);
     const seq = ++this.seq;
-    if (parentId === null) {
-      this.parents.seq.push(seq);
-      this.parents.id.push(id);
-      this.parents.line.push(line);
-    } else {
-      this.children.seq.push(seq);
-      this.children.parent.push(parentId);
-      this.children.line.push(line);
-    }
-    if (this.parents.seq.length + this.children.seq.length >= this.batchSize) await this.flush();
+    if (parentId === null) this.parents.push([seq, id, line]);
+    else this.children.push([seq, parentId, line]);
+    if (this.parents.length + this.children.length >= this.batchSize) await this.flush();
   }
 
   /**
@@ -67,21 +64,9 @@ export class BulkStaging {
   }
 
   private async flush(): Promise<void> {
-    if (this.parents.seq.length > 0) {
-      await this.db.query(`INSERT INTO bulk_parents SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, [
-        this.parents.seq,
-        this.parents.id,
-        this.parents.line,
-      ]);
-      this.parents = { seq: [], id: [], line: [] };
-    }
-    if (this.children.seq.length > 0) {
-      await this.db.query(`INSERT INTO bulk_children SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, [
-        this.children.seq,
-        this.children.parent,
-        this.children.line,
-      ]);
-      this.children = { seq: [], parent: [], line: [] };
-    }
+    await this.staging.write('bulk_parents', STAGED_TYPES, this.parents);
+    await this.staging.write('bulk_children', STAGED_TYPES, this.children);
+    this.parents = [];
+    this.children = [];
   }
 }
