@@ -1,3 +1,4 @@
+import { VersionedStoreWriter } from '../src/shopify/webhooks/versioned-store-writer';
 /**
  * The Shopify import against the fake Admin API (a real HTTP server validating every document against the
  * 2026-10 schema), driven through the real `@shopify/shopify-api` client with SHOPIFY_API_BASE_URL pointed
@@ -102,6 +103,26 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     ]);
     expect(row.tags).toEqual(['changed']);
     expect(second.resources[0].watermark).toBe(new Date(Math.floor(changedAt.getTime() / 1000) * 1000).toISOString());
+  });
+
+  it('leaves a newer version a webhook stored alone when an incremental page brings an older one', async () => {
+    const { fake, shop, run } = await connectedFake(test);
+    await run();
+    const customer = STORE.customers[7];
+    const pagedAt = new Date(Date.now() - STARTED + NOW.getTime() + 60_000);
+    fake.updateCustomer(customer.customerId, { tags: ['from-the-page'], updatedAt: pagedAt });
+    // A customers/update delivered before the import reads the page, one minute newer than the page's version.
+    await new VersionedStoreWriter(test.database.dataSource).customers(shop.id, [
+      { record: { ...customer, tags: ['from-the-webhook'] }, sourceUpdatedAt: new Date(pagedAt.getTime() + 60_000) },
+    ]);
+
+    await run();
+
+    const [row] = await test.database.dataSource.query(
+      `SELECT tags, source_updated_at FROM customers WHERE shop_id = $1 AND customer_id = $2`,
+      [shop.id, customer.customerId],
+    );
+    expect(row).toEqual({ tags: ['from-the-webhook'], source_updated_at: new Date(pagedAt.getTime() + 60_000) });
   });
 
   it('resumes an incremental import from the last committed page after a crash, ending with identical rows', async () => {

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { StoreRepository } from '../../store/store.repository';
+import { VersionedStoreWriter } from '../webhooks/versioned-store-writer';
 import type { CheckoutRecord, CustomerRecord, OrderRecord } from '../../store/store-records';
 import { orderHistoryFilter, type ShopifyResource } from '../core/bulk-failures';
 import {
@@ -50,10 +49,17 @@ export async function importIncrementally(ctx: ImportContext, resource: ShopifyR
     for (const at of updatedAt) if (at > watermark) watermark = at;
     const last = !pageInfo.hasNextPage;
     await ctx.dataSource.transaction(async (manager) => {
-      const store = new StoreRepository(manager);
-      if (resource === 'customers') await store.upsertCustomers(shop.id, records as CustomerRecord[]);
-      else if (resource === 'orders') await store.upsertOrders(shop.id, records as OrderRecord[], `shopify-page:${randomUUID()}`);
-      else await store.upsertCheckouts(shop.id, records as CheckoutRecord[]);
+      // Written order-safe, as webhooks are: a record a newer webhook already stored is left alone, and each
+      // written record keeps its source update time for the deliveries that come later.
+      const store = new VersionedStoreWriter(manager);
+      const at = (index: number) => updatedAt[index];
+      if (resource === 'customers') {
+        await store.customers(shop.id, (records as CustomerRecord[]).map((record, i) => ({ record, sourceUpdatedAt: at(i) })));
+      } else if (resource === 'orders') {
+        await store.orders(shop.id, (records as OrderRecord[]).map((record, i) => ({ record, sourceUpdatedAt: at(i), refunds: [] })));
+      } else {
+        await store.checkouts(shop.id, (records as CheckoutRecord[]).map((record, i) => ({ record, sourceUpdatedAt: at(i), productIds: [] })));
+      }
       if (resource !== 'checkouts' || last) {
         await new SyncStateRepository(manager).advance(shop.id, resource, watermark, 'incremental');
       }
