@@ -24,7 +24,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { runOnServer } from './server-admin';
 import { Database } from '../src/database/database';
 import { MB } from '../src/klaviyo/core/job-chunker';
 import { minimumSeconds, PUBLISHED_LIMITS, type KlaviyoOperation } from '../src/klaviyo/core/rate-limits';
@@ -46,15 +46,7 @@ const changedShare = Number(values.changed);
 const serverUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const API_KEY = 'pk_bench_0123456789';
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => runOnServer(serverUrl, sql);
 
 function startFake(): Promise<{ child: ChildProcess; baseUrl: string; stats: () => Promise<any> }> {
   const child = fork(join(__dirname, 'klaviyo-fake.js'), [], { env: { ...process.env, BENCH_KLAVIYO_KEY: API_KEY } });

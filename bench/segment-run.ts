@@ -13,7 +13,7 @@
  * The last line of output is one JSON object with the figures (run_seconds is the median of the runs).
  */
 import 'reflect-metadata';
-import { Client } from 'pg';
+import { runOnServer } from './server-admin';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -98,8 +98,8 @@ function printProfile(): void {
 async function main(): Promise<void> {
   const name = `segment_sync_bench_${customers}`;
   if (!values.reuse) {
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await runOnServer(serverUrl, `CREATE DATABASE ${name}`);
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(result) + '\n');
   } finally {
     await database.close();
-    if (!values.keep && !values.reuse) await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!values.keep && !values.reuse) await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
@@ -190,16 +190,6 @@ function round(x: number): number {
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((error) => {

@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { runOnServer } from './server-admin';
 import { Database } from '../src/database/database';
 import { createProgress, type Progress } from '../src/reporting/progress';
 import { AdminClients } from '../src/shopify/admin/admin-clients';
@@ -37,15 +37,7 @@ const DATABASE = 'segment_sync_bench_shopify';
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => runOnServer(serverUrl, sql);
 
 type FakeReady = { baseUrl: string; shop: string; orders: number; customers: number; seconds: { seed: number; prepare: number } };
 

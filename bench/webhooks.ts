@@ -17,6 +17,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { runOnServer } from './server-admin';
 
 const { values } = parseArgs({
   options: {
@@ -37,15 +38,7 @@ const SHOP = 'bench-webhooks.myshopify.com';
 const SECRET = randomBytes(24).toString('hex');
 const REPO = join(__dirname, '../..');
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => runOnServer(serverUrl, sql);
 
 /** The service in a child process; resolves with its URL once it listens. */
 function startService(databaseUrl: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
