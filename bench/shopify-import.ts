@@ -22,10 +22,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runOnServer } from './server-admin';
 import { Database } from '../src/database/database';
-import { createProgress, type Progress } from '../src/reporting/progress';
 import { AdminClients } from '../src/shopify/admin/admin-clients';
 import { ShopConnectionService } from '../src/shopify/admin/shop-connection.service';
 import { ShopifyApp } from '../src/shopify/admin/shopify-app';
+import { ImportProgressLine } from '../src/shopify/sync/import-progress-line';
 import { ShopifyImportService } from '../src/shopify/sync/shopify-import.service';
 import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
 import { ShopsRepository } from '../src/shops/shops.repository';
@@ -80,25 +80,16 @@ async function importOnce(fake: FakeReady, token: string, now: Date): Promise<Ru
     const clients = new AdminClients(app, new ShopCredentialsRepository(database.dataSource, key));
     await new ShopConnectionService(database.dataSource, clients, key).connect(fake.shop, token);
     const importer = new ShopifyImportService(database.dataSource, new ShopsRepository(database.dataSource), clients, { pollIntervalMs: 100 });
-    const bars = new Map<string, Progress>();
+    const progress = new ImportProgressLine();
     const steps: Record<string, number> = {};
-    let current = '';
     const t0 = Date.now();
     const result = await importer.import(fake.shop, {
       mode: 'full',
       now,
       onStep: (resource, step, stepSeconds) => (steps[`${resource} ${step}`] = Math.round(stepSeconds * 100) / 100),
-      onProgress: ({ resource, phase, count }) => {
-        const key = `${resource} ${phase}`;
-        if (key !== current) {
-          bars.get(current)?.done();
-          current = key;
-          bars.set(key, createProgress({ label: key, unit: resource }));
-        }
-        bars.get(key)!.set(count);
-      },
+      onProgress: (update) => progress.report(update),
     });
-    bars.get(current)?.done();
+    progress.done();
     const seconds = (Date.now() - t0) / 1000;
     const load = loadavg().map((n) => Math.round(n * 100) / 100);
     process.stderr.write(`import: ${seconds.toFixed(1)} s; steps (s): ${JSON.stringify(steps)}; load average ${load.join(' ')}\n`);

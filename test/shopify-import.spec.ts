@@ -58,6 +58,18 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     }
   });
 
+  it('merges orders a chunk at a time as the file streams, with line items crossing chunk boundaries, into identical rows', async () => {
+    const whole = await connectedFake(test);
+    // The fake writes each order's line items after the next two orders: with 7 orders per merge, every
+    // chunk starts with line items whose order an earlier chunk merged.
+    const chunked = await connectedFake(test, {}, STORE, { ordersPerMerge: 7 });
+
+    await whole.run();
+    await chunked.run();
+
+    expect(await differences(test, whole.shop.id, chunked.shop.id)).toEqual(identical(expectedCounts()));
+  });
+
   it('reads back what the store holds: the API round trip loses nothing the store keeps (customer time zones aside)', async () => {
     const { shop, run } = await connectedFake(test);
     await run();
@@ -160,9 +172,8 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     const reference = await connectedFake(test);
     await reference.run();
     const broken = await connectedFake(test);
-    // Customers' file arrives whole; the orders' file is cut after 20 kB.
-    broken.fake.failNext(1, { delayMs: 0 }, 'bulk-file');
-    broken.fake.failNext(1, { drop: true, afterBytes: 20_000 }, 'bulk-file');
+    // Customers' and checkouts' files arrive whole; the orders' file is cut after 20 kB.
+    broken.fake.failNext(1, { drop: true, afterBytes: 20_000 }, 'bulk-file', 'orders');
 
     const failure = await broken.run().catch((error) => error);
 

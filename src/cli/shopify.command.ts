@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { createProgress, type Progress } from '../reporting/progress';
-import type { ShopifyResource } from '../shopify/core/bulk-failures';
+import { ImportProgressLine } from '../shopify/sync/import-progress-line';
 import { ShopifyImportService } from '../shopify/sync/shopify-import.service';
 import { withApplication } from './application';
 import { printJson } from './output';
@@ -29,22 +28,12 @@ export function shopifyCommand(): Command {
 
 async function runImport(options: ImportOptions): Promise<void> {
   await withApplication(async (app) => {
-    const bars = new Map<string, Progress>();
-    const bar = (resource: ShopifyResource, phase: string): Progress => {
-      const key = `${resource}:${phase}`;
-      let progress = bars.get(key);
-      if (!progress) {
-        for (const [other, open] of bars) if (other !== key) open.done();
-        progress = createProgress({ label: `${phase === 'exporting' ? 'Shopify exports' : 'import'} ${resource}`, unit: resource });
-        bars.set(key, progress);
-      }
-      return progress;
-    };
+    const progress = new ImportProgressLine();
     const result = await app.get(ShopifyImportService).import(options.shop ?? null, {
       mode: options.full ? 'full' : 'auto',
-      onProgress: ({ resource, phase, count }) => bar(resource, phase).set(count),
+      onProgress: (update) => progress.report(update),
     });
-    for (const progress of bars.values()) progress.done();
+    progress.done();
     if (options.json) return printJson(result);
     const parts = result.resources.map(
       (r) => `${r.records.toLocaleString('en-US')} ${r.resource} (${r.mode === 'bulk' ? 'bulk export' : 'changes'})`,

@@ -9,6 +9,7 @@ import { generateSampleStore } from '../../src/demo/sample-store';
 import { AdminClients } from '../../src/shopify/admin/admin-clients';
 import { ShopConnectionService } from '../../src/shopify/admin/shop-connection.service';
 import { ShopifyApp } from '../../src/shopify/admin/shopify-app';
+import type { BulkOperationOptions } from '../../src/shopify/sync/bulk-operations';
 import { ShopifyImportService, type ShopifyImportOptions } from '../../src/shopify/sync/shopify-import.service';
 import { ShopCredentialsRepository } from '../../src/shops/shop-credentials.repository';
 import { ShopsRepository } from '../../src/shops/shops.repository';
@@ -100,7 +101,7 @@ export async function closeFakes(): Promise<void> {
 
 
 /** The service stack as the application wires it, with this fake as SHOPIFY_API_BASE_URL. */
-export function services(test: TestDatabase, fake: FakeShopify, secretKey: Buffer | null = SECRET_KEY) {
+export function services(test: TestDatabase, fake: FakeShopify, secretKey: Buffer | null = SECRET_KEY, bulk: BulkOperationOptions = {}) {
   const { dataSource } = test.database;
   const app = new ShopifyApp({ apiBaseUrl: fake.baseUrl, apiKey: null, apiSecret: null, appUrl: null, log: (m) => logged.push(m) });
   const credentials = new ShopCredentialsRepository(dataSource, secretKey);
@@ -108,14 +109,14 @@ export function services(test: TestDatabase, fake: FakeShopify, secretKey: Buffe
   const shops = new ShopsRepository(dataSource);
   return {
     connections: new ShopConnectionService(dataSource, clients, secretKey),
-    importer: new ShopifyImportService(dataSource, shops, clients, { pollIntervalMs: 20 }),
+    importer: new ShopifyImportService(dataSource, shops, clients, { pollIntervalMs: 20, ...bulk }),
     clients,
   };
 }
 
-export async function connectedFake(test: TestDatabase, options: FakeShopifyOptions = {}, store: Store = STORE) {
+export async function connectedFake(test: TestDatabase, options: FakeShopifyOptions = {}, store: Store = STORE, bulk: BulkOperationOptions = {}) {
   const fake = await startFake(options, store);
-  const stack = services(test, fake);
+  const stack = services(test, fake, SECRET_KEY, bulk);
   const { shop } = await stack.connections.connect(fake.shop, fake.accessToken);
   const run = (importOptions: ShopifyImportOptions = {}) => stack.importer.import(fake.shop, { now: NOW, ...importOptions });
   return { fake, shop, run, ...stack };

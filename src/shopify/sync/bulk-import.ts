@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { StoreRepository } from '../../store/store.repository';
 import type { CustomerRecord } from '../../store/store-records';
 import { orderHistoryFilter, type ShopifyResource } from '../core/bulk-failures';
@@ -42,10 +43,13 @@ export async function importByBulk(ctx: ImportContext, resource: ShopifyResource
     if (operation.url) {
       const lines = textLines(guardDownload(await downloadBulkFile(operation.url), resource));
       if (resource === 'customers') await writeCustomers(ctx.shop.id, store, lines, progress);
-      else if (resource === 'orders') await writeOrders(await BulkOrderLoad.open(manager, ctx.shop.id, `shopify-bulk:${randomUUID()}`, step), lines, progress);
+      else if (resource === 'orders') {
+        const schedule = { step, customersWritten: ctx.customersWritten, ordersPerMerge: ctx.bulk.ordersPerMerge };
+        await writeOrders(await BulkOrderLoad.open(manager, ctx.shop.id, `shopify-bulk:${randomUUID()}`, schedule), lines, progress);
+      }
       else await writeCheckouts(ctx.shop.id, store, await BulkStaging.open(manager), lines, progress);
     }
-    // Orders report their own steps (BulkOrderLoad): download+stage, then each merge.
+    // Orders report their own steps (BulkOrderLoad): download+stage+merge, then guests and buyers.
     if (resource !== 'orders') step('download+write');
     await new SyncStateRepository(manager).advance(ctx.shop.id, resource, operation.createdAt, 'bulk');
     return written;
@@ -64,10 +68,17 @@ function stepClock(ctx: ImportContext, resource: ShopifyResource): (ended: strin
   };
 }
 
-/** A download that breaks off (connection dropped, truncated body) fails the import in plain words. */
+/**
+ * A download that breaks off (connection dropped, truncated body) fails the import in plain words. Between
+ * chunks it lets pending I/O run: a buffered body hands over its chunks as microtasks, and parsing them
+ * back to back would keep the database connections' answers waiting, and the database idle.
+ */
 async function* guardDownload(body: AsyncIterable<Uint8Array>, resource: ShopifyResource): AsyncGenerator<Uint8Array> {
   try {
-    yield* body;
+    for await (const chunk of body) {
+      yield chunk;
+      await setImmediate();
+    }
   } catch (error) {
     throw new ShopifyImportError(
       `The download of Shopify's export of ${resource} broke off (${(error as Error).message}). ` +

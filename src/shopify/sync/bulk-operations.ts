@@ -27,6 +27,8 @@ export interface BulkOperationOptions {
   pollIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
   onStatus?: (status: string, objectCount: number) => void;
+  /** Orders merged into the store at a time while their file streams (see BulkOrderLoad). */
+  ordersPerMerge?: number;
 }
 
 interface BulkOperationData {
@@ -108,12 +110,29 @@ export async function downloadBulkFile(url: string, sleep = (ms: number) => new 
     } catch (error) {
       if (attempt >= 4) throw new Error(`Could not download Shopify's export file: ${(error as Error).message}`);
     }
-    if (response?.ok && response.body) return response.body as AsyncIterable<Uint8Array>;
+    if (response?.ok && response.body) return wholeBody(response);
     if (response && response.status < 500 && response.status !== 429) {
       throw new Error(`Could not download Shopify's export file: HTTP ${response.status}`);
     }
     if (attempt >= 4) throw new Error(`Could not download Shopify's export file: HTTP ${response?.status}`);
     await response?.body?.cancel();
     await sleep(500 * 2 ** attempt);
+  }
+}
+
+/**
+ * The body's bytes, holding on to the response while they are read (undici cancels the body of a response
+ * that is garbage-collected, and a cancelled body just ends), and failing when fewer bytes arrive than
+ * Content-Length announced: a cut file must never pass for a short one.
+ */
+async function* wholeBody(response: Response): AsyncGenerator<Uint8Array> {
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  let received = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    received += chunk.byteLength;
+    yield chunk;
+  }
+  if (Number.isFinite(announced) && received < announced) {
+    throw new Error(`the file ended after ${received} of ${announced} bytes`);
   }
 }

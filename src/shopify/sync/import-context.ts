@@ -6,7 +6,7 @@ import type { BulkOperationOptions } from './bulk-operations';
 
 export interface ImportProgress {
   resource: ShopifyResource;
-  phase: 'exporting' | 'writing' | 'paging';
+  phase: 'exporting' | 'writing' | 'paging' | 'done';
   /** Records written so far for this resource (exporting: objects Shopify has exported). */
   count: number;
 }
@@ -33,6 +33,12 @@ export interface ImportContext {
   onProgress?: (progress: ImportProgress) => void;
   /** Called as each step of a bulk import ends, with its duration (benchmarks print them). */
   onStep?: ImportStepListener;
+  /**
+   * When the resources are imported at the same time: settles once customers are committed. Orders wait for
+   * it before they write guest orders (matched to customers by email) and stub buyers (which must not race
+   * the customers' own rows). Absent when customers were imported before.
+   */
+  customersWritten?: Promise<void>;
   /** Called after each committed page of an incremental import (tests inject a crash here). */
   afterPage?: (resource: ShopifyResource, page: number) => void | Promise<void>;
 }

@@ -10,7 +10,7 @@ import type { ImportContext, ImportProgress, ResourceImport } from './import-con
 import { importIncrementally } from './incremental-import';
 import { SyncStateRepository } from './sync-state.repository';
 
-/** Customers first, so orders and checkouts find their buyers. */
+/** Customers first, so orders find their buyers (guest orders are matched to customers by email). */
 export const RESOURCES: ShopifyResource[] = ['customers', 'orders', 'checkouts'];
 
 export interface ShopifyImportOptions {
@@ -72,11 +72,13 @@ export class ShopifyImportService {
     };
     const state = new SyncStateRepository(this.dataSource);
     const mode = options.mode ?? 'auto';
-    const resources: ResourceImport[] = [];
+    const bulk = new Map<ShopifyResource, boolean>();
     for (const resource of RESOURCES) {
-      const bulk = mode === 'full' || (mode === 'auto' && (await state.watermark(shop.id, resource)) === null);
-      resources.push(bulk ? await importByBulk(ctx, resource) : await importIncrementally(ctx, resource));
+      bulk.set(resource, mode === 'full' || (mode === 'auto' && (await state.watermark(shop.id, resource)) === null));
     }
+    const resources = RESOURCES.every((resource) => bulk.get(resource)) && this.connections() > RESOURCES.length
+      ? await importAllByBulk(ctx)
+      : await importOneAfterAnother(ctx, (resource) => bulk.get(resource)!);
     await new StoreRepository(this.dataSource).refreshStatistics();
     return {
       shop: shop.domain,
@@ -87,4 +89,43 @@ export class ShopifyImportService {
       throttleWaits: client.stats.throttleWaits,
     };
   }
+
+  /** Connections the pool can hand out at once (the embedded database has one). */
+  private connections(): number {
+    return (this.dataSource.options as { poolSize?: number }).poolSize ?? 10;
+  }
+}
+
+async function importOneAfterAnother(ctx: ImportContext, byBulk: (resource: ShopifyResource) => boolean): Promise<ResourceImport[]> {
+  const resources: ResourceImport[] = [];
+  for (const resource of RESOURCES) {
+    resources.push(reportDone(ctx, byBulk(resource) ? await importByBulk(ctx, resource) : await importIncrementally(ctx, resource)));
+  }
+  return resources;
+}
+
+function reportDone(ctx: ImportContext, result: ResourceImport): ResourceImport {
+  ctx.onProgress?.({ resource: result.resource, phase: 'done', count: result.records });
+  return result;
+}
+
+/**
+ * The three bulk exports at once (API 2026-01 and later run up to five bulk queries per shop), each in its
+ * own transaction on its own connection, so that the process parses one file while the database merges
+ * another. Orders write their guest orders and stub buyers only once customers are committed (see
+ * ImportContext.customersWritten). When one resource fails, the others still finish or roll back on their
+ * own before the error is thrown; the first failure in RESOURCES order is reported (a customers failure
+ * also stops orders).
+ */
+async function importAllByBulk(ctx: ImportContext): Promise<ResourceImport[]> {
+  const customers = importByBulk(ctx, 'customers').then((result) => reportDone(ctx, result));
+  const customersWritten = customers.then(() => undefined);
+  customersWritten.catch(() => undefined); // orders observe it; its failure is reported below
+  const others = (['orders', 'checkouts'] as const).map((resource) =>
+    importByBulk({ ...ctx, customersWritten }, resource).then((result) => reportDone(ctx, result)),
+  );
+  const settled = await Promise.allSettled([customers, ...others]);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<ResourceImport>).value);
 }

@@ -31,15 +31,35 @@ export class StagingWriter {
   }
 
   async write(table: string, types: readonly StagedType[], rows: StagedValue[][]): Promise<void> {
-    if (rows.length === 0) return;
-    if (this.copy) await this.copyRows(table, rows);
-    else await this.insertRows(table, types, rows);
+    const batch = this.batch(types);
+    for (const row of rows) batch.add(row);
+    await this.send(table, batch);
   }
 
-  private async copyRows(table: string, rows: StagedValue[][]): Promise<void> {
+  /**
+   * An empty batch of rows for one table. On a server each row is rendered as COPY text as it is added (the
+   * process's work, spread over the reading), so a caller that queues batches holds text, not row arrays.
+   */
+  batch(types: readonly StagedType[]): StagedBatch {
+    return new StagedBatch(types, this.copy);
+  }
+
+  /** Seals the batch now (on a server: its COPY body, encoded) and returns its write, to be run later. */
+  sendLater(table: string, batch: StagedBatch): () => Promise<void> {
+    if (batch.size === 0 || !this.copy) return () => this.send(table, batch);
+    const body = batch.sealed();
+    return () => this.copyText(table, body);
+  }
+
+  /** Writes the batch (the database's work). */
+  async send(table: string, batch: StagedBatch): Promise<void> {
+    if (batch.size === 0) return;
+    if (this.copy) await this.copyText(table, batch.sealed());
+    else await this.insertRows(table, batch.types, batch.rows);
+  }
+
+  private async copyText(table: string, body: Buffer): Promise<void> {
     const client = (await this.manager.queryRunner!.connect()) as PoolClient;
-    let body = '';
-    for (const row of rows) body += row.map(copyText).join('\t') + '\n';
     const stream = client.query(copyFrom(`COPY ${table} FROM STDIN`));
     await new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
@@ -52,6 +72,48 @@ export class StagingWriter {
     const columns = types.map((_, i) => rows.map((row) => row[i]));
     const casts = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
     await this.manager.query(`INSERT INTO ${table} SELECT * FROM unnest(${casts})`, columns);
+  }
+}
+
+/**
+ * Rows for one staging table. For COPY each row is rendered and encoded into a growing buffer as it is
+ * added: the row's strings die young (a batch of retained strings would outlive the young generation and
+ * cost the garbage collector far more than the rendering), and the buffer lives outside the JS heap.
+ */
+export class StagedBatch {
+  size = 0;
+  readonly rows: StagedValue[][] = [];
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(
+    readonly types: readonly StagedType[],
+    private readonly asText: boolean,
+  ) {
+    this.buffer = Buffer.allocUnsafe(asText ? 1 << 20 : 0);
+  }
+
+  add(row: StagedValue[]): void {
+    this.size++;
+    if (!this.asText) {
+      this.rows.push(row);
+      return;
+    }
+    let line = copyText(row[0]);
+    for (let i = 1; i < row.length; i++) line += '\t' + copyText(row[i]);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
+    if (this.length + line.length * 3 + 1 > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + line.length * 3 + 1));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(line, this.length, 'utf8');
+    this.buffer[this.length++] = 0x0a;
+  }
+
+  /** The COPY body. */
+  sealed(): Buffer {
+    return this.buffer.subarray(0, this.length);
   }
 }
 

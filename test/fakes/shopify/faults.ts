@@ -15,6 +15,8 @@ interface Queued {
   remaining: number;
   fault: Fault;
   on: Route | 'any';
+  /** For bulk files: only the file of a query on this root field (`orders`, `customers`, ...). */
+  root?: string;
 }
 
 export class Faults {
@@ -22,13 +24,13 @@ export class Faults {
   /** Faults served, by route. */
   readonly served: Record<Route, number> = { graphql: 0, 'bulk-file': 0, oauth: 0 };
 
-  add(n: number, fault: Fault, on: Route | 'any'): void {
-    if (n > 0) this.queue.push({ remaining: n, fault, on });
+  add(n: number, fault: Fault, on: Route | 'any', root?: string): void {
+    if (n > 0) this.queue.push({ remaining: n, fault, on, root });
   }
 
-  /** The fault for this request, if one is queued for its route. */
-  take(route: Route): Fault | null {
-    const entry = this.queue.find((q) => q.on === 'any' || q.on === route);
+  /** The fault for this request, if one is queued for its route (and, for a bulk file, its query's root). */
+  take(route: Route, root?: string): Fault | null {
+    const entry = this.queue.find((q) => (q.on === 'any' || q.on === route) && (q.root === undefined || q.root === root));
     if (!entry) return null;
     entry.remaining -= 1;
     if (entry.remaining === 0) this.queue.splice(this.queue.indexOf(entry), 1);

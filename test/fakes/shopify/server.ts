@@ -131,9 +131,12 @@ export class FakeShopify {
 
   // --- faults --------------------------------------------------------------------------------------------
 
-  /** The next n requests to `on` (default the GraphQL endpoint) get this fault instead of their answer. */
-  failNext(n: number, fault: Fault, on: Route | 'any' = 'graphql'): void {
-    this.faults.add(n, fault, on);
+  /**
+   * The next n requests to `on` (default the GraphQL endpoint) get this fault instead of their answer; with
+   * `root`, only downloads of the bulk file of a query on that root field (`orders`, `customers`, ...).
+   */
+  failNext(n: number, fault: Fault, on: Route | 'any' = 'graphql', root?: string): void {
+    this.faults.add(n, fault, on, root);
   }
 
   /** The next bulk operation ends FAILED with this errorCode, or EXPIRED. */
@@ -198,7 +201,7 @@ export class FakeShopify {
       const route: Route | null = url.pathname === GRAPHQL_PATH ? 'graphql' : url.pathname.startsWith('/bulk/') ? 'bulk-file' : url.pathname.startsWith('/admin/oauth/') ? 'oauth' : null;
       const body = await readBody(req);
       if (route) {
-        const fault = this.faults.take(route);
+        const fault = this.faults.take(route, route === 'bulk-file' ? this.bulkFileRoot(url) : undefined);
         if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
         else if (fault && 'drop' in fault && !(route === 'bulk-file' && fault.afterBytes)) return void req.socket.destroy();
         else if (fault && 'status' in fault) {
@@ -240,6 +243,13 @@ export class FakeShopify {
     const answer = await this.endpoint.answer(parsed, this.context(scopes));
     this.requestsByOperation.set(answer.operationName, (this.requestsByOperation.get(answer.operationName) ?? 0) + 1);
     send(res, answer.status, answer.body);
+  }
+
+  /** The root field of the query whose file this is (`orders`, ...), as failNext's `root` names it. */
+  private bulkFileRoot(url: URL): string | undefined {
+    const id = /^\/bulk\/(\d+)\.jsonl$/.exec(url.pathname)?.[1];
+    const query = id ? this.bulkOperations.get(id)?.query : undefined;
+    return query ? /^[^{]*\{\s*(\w+)/.exec(query)?.[1] : undefined;
   }
 
   private serveBulkFile(url: URL, res: ServerResponse, dropAfterBytes?: number): void {
