@@ -70,6 +70,32 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     expect(await differences(test, whole.shop.id, chunked.shop.id)).toEqual(identical(expectedCounts()));
   });
 
+  it('leaves an order alone, lines included, when a webhook stored a newer version while Shopify exported', async () => {
+    const reference = await connectedFake(test);
+    const { shop, run } = await connectedFake(test);
+    const order = STORE.orders.find((o) => o.customerId !== null && o.lines.length > 1)!;
+    const newer = new Date(NOW.getTime() + 86_400_000);
+    await new VersionedStoreWriter(test.database.dataSource).orders(shop.id, [
+      { record: { ...order, name: '#FROM-WEBHOOK', lines: order.lines.slice(0, 1) }, sourceUpdatedAt: newer, refunds: [] },
+    ]);
+
+    await reference.run();
+    await run();
+
+    const [kept] = await test.database.dataSource.query(
+      `SELECT name, source_updated_at, (SELECT count(*) FROM order_lines l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id)::int AS lines
+       FROM orders o WHERE shop_id = $1 AND order_id = $2`,
+      [shop.id, order.orderId],
+    );
+    expect(kept).toEqual({ name: '#FROM-WEBHOOK', source_updated_at: newer, lines: 1 });
+    const counts = expectedCounts();
+    const others = await differences(test, reference.shop.id, shop.id);
+    expect(others.orders).toEqual({ a: counts.orders, b: counts.orders, onlyA: 1, onlyB: 1 });
+    // The webhook's one line is the export's first: only the others are missing.
+    const missing = order.lines.length - 1;
+    expect(others.order_lines).toEqual({ a: counts.order_lines, b: counts.order_lines - missing, onlyA: missing, onlyB: 0 });
+  });
+
   it('reads back what the store holds: the API round trip loses nothing the store keeps (customer time zones aside)', async () => {
     const { shop, run } = await connectedFake(test);
     await run();

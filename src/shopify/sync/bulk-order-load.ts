@@ -60,8 +60,6 @@ export class BulkOrderLoad {
     private readonly staging: StagingWriter,
     private readonly shopId: number,
     private readonly importId: string,
-    /** Whether the shop had orders before: their old lines are deleted as each order is replaced. */
-    private readonly replacing: boolean,
     private readonly schedule: Required<BulkOrderSchedule>,
   ) {
     this.orders = staging.batch(ORDER_TYPES);
@@ -72,9 +70,8 @@ export class BulkOrderLoad {
     for (const sql of STAGING_TABLES) await db.query(sql);
     // Merges are joins and groupings of tens of thousands of rows: with the default 4 MB they spill to disk.
     await db.query(`SET LOCAL work_mem = '64MB'`);
-    const [{ replacing }]: { replacing: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM orders WHERE shop_id = $1) AS replacing`, [shopId]);
     const { step = () => undefined, customersWritten = Promise.resolve(), ordersPerMerge = ORDERS_PER_MERGE } = schedule;
-    return new BulkOrderLoad(db, await StagingWriter.open(db), shopId, importId, replacing, { step, customersWritten, ordersPerMerge });
+    return new BulkOrderLoad(db, await StagingWriter.open(db), shopId, importId, { step, customersWritten, ordersPerMerge });
   }
 
   /** Orders seen so far. */
@@ -93,7 +90,7 @@ export class BulkOrderLoad {
       // A new chunk starts with an order, so that a chunk's lines after its last order stay with it.
       if (this.chunkOrders.size >= this.schedule.ordersPerMerge) await this.endChunk();
       const order = orderHead(node as OrderNode);
-      this.orders.add(orderRow(seq, order));
+      this.orders.add(orderRow(seq, order, (node as OrderNode).updatedAt));
       this.chunkOrders.add(order.orderId);
       this.count++;
     }
@@ -156,7 +153,7 @@ export class BulkOrderLoad {
     const late = [...this.lateOrders];
     this.chunkOrders = new Set();
     this.lateOrders = new Set();
-    await this.enqueue(() => mergeChunk(this.db, this.shopId, this.importId, this.replacing, late));
+    await this.enqueue(() => mergeChunk(this.db, this.shopId, this.importId, late));
   }
 
   /**
@@ -179,15 +176,16 @@ export class BulkOrderLoad {
 }
 
 const ORDER_TYPES: StagedType[] = ['bigint', 'text', 'text', 'text', 'text', 'timestamptz', 'text', 'timestamptz', 'text',
-  'numeric', 'numeric', 'numeric', 'numeric', 'text', 'text'];
+  'numeric', 'numeric', 'numeric', 'numeric', 'text', 'text', 'timestamptz'];
 const LINE_TYPES: StagedType[] = ['bigint', 'text', 'text', 'text', 'text', 'text', 'int', 'numeric', 'numeric', 'numeric', 'int'];
 
 /** A stage_orders row, columns in the table's order. */
-function orderRow(seq: number, order: OrderRecord): StagedValue[] {
+function orderRow(seq: number, order: OrderRecord, updatedAt: string): StagedValue[] {
   return [
     seq, order.orderId, order.name, order.customerId, order.customerEmail ?? null, order.createdAt.toISOString(),
     order.financialStatus, order.cancelledAt ? order.cancelledAt.toISOString() : null, order.currency, order.subtotal,
     order.totalDiscounts, order.totalPrice, order.totalRefunded, arrayLiteral(order.discountCodes), order.shippingCountry,
+    updatedAt,
   ];
 }
 

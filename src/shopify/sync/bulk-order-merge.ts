@@ -16,7 +16,7 @@ export const STAGING_TABLES = [
   `CREATE TEMP TABLE stage_orders (
      seq bigint, order_id text, name text, customer_id text, email text, created_at timestamptz,
      financial_status text, cancelled_at timestamptz, currency text, subtotal numeric, total_discounts numeric,
-     total_price numeric, total_refunded numeric, discount_codes text, shipping_country text
+     total_price numeric, total_refunded numeric, discount_codes text, shipping_country text, updated_at timestamptz
    ) ON COMMIT DROP`,
   `CREATE TEMP TABLE stage_lines (
      seq bigint, order_id text, product_id text, sku text, title text, product_type text, quantity int,
@@ -25,34 +25,32 @@ export const STAGING_TABLES = [
   `CREATE TEMP TABLE guest_orders (LIKE stage_orders) ON COMMIT DROP`,
   `CREATE TEMP TABLE guest_lines (LIKE stage_lines) ON COMMIT DROP`,
   `CREATE TEMP TABLE late_lines (LIKE stage_lines) ON COMMIT DROP`,
+  // The chunk's orders this import wrote, and whether each replaced a stored one.
+  `CREATE TEMP TABLE chunk_written (order_id text, replaced boolean) ON COMMIT DROP`,
   // Each buyer's first order in the file (by seq), for the stub customers written at the end.
   `CREATE TEMP TABLE stage_buyers (customer_id text, country text, seq bigint) ON COMMIT DROP`,
   // In the session's own schema, so replaced rather than created: a pooled connection may hold it already.
-  `CREATE OR REPLACE FUNCTION pg_temp.merge_bulk_order_chunk(p_shop int, p_import text, p_replacing boolean, p_late text[])
+  `CREATE OR REPLACE FUNCTION pg_temp.merge_bulk_order_chunk(p_shop int, p_import text, p_late text[])
    RETURNS void LANGUAGE plpgsql AS $merge$
    BEGIN
      INSERT INTO guest_orders SELECT * FROM stage_orders WHERE customer_id IS NULL;
      INSERT INTO guest_lines SELECT l.* FROM stage_lines l WHERE l.order_id IN (SELECT order_id FROM guest_orders);
 
-     -- A re-import replaces each order's lines; a shop's first import has none to delete.
-     IF p_replacing THEN
-       ANALYZE stage_orders;
-       DELETE FROM order_lines l USING stage_orders s
-       WHERE l.shop_id = p_shop AND l.order_id = s.order_id AND s.customer_id IS NOT NULL;
-     END IF;
-
+     -- Order-safe, as the webhooks are (webhooks/versioned-store-writer.ts): a stored version newer than the
+     -- export's (a webhook applied while Shopify exported) stays, lines included.
      -- Per-order figures follow segmentation/core/order-lines.ts: a line's own full-price test was applied
      -- when it was staged; a discount code on the order zeroes its full-price units, as the store writer's
      -- SQL does; categories are the distinct product types sorted by code point, as JavaScript sorts them.
+     WITH written AS (
      INSERT INTO orders (shop_id, order_id, name, customer_id, created_at, financial_status, cancelled_at, currency,
                          subtotal, total_discounts, total_price, total_refunded, discount_codes, shipping_country,
-                         item_quantity, full_price_quantity, categories, import_id, updated_at)
+                         item_quantity, full_price_quantity, categories, import_id, updated_at, source_updated_at)
      SELECT p_shop, s.order_id, s.name, s.customer_id, s.created_at, s.financial_status, s.cancelled_at, s.currency,
             s.subtotal, s.total_discounts, s.total_price, s.total_refunded,
             s.discount_codes::text[], s.shipping_country,
             coalesce(l.units, 0),
             CASE WHEN s.discount_codes <> '{}' THEN 0 ELSE coalesce(l.full_price_units, 0) END,
-            coalesce(l.categories, '{}'), p_import, now()
+            coalesce(l.categories, '{}'), p_import, now(), s.updated_at
      FROM stage_orders s
      LEFT JOIN (
        SELECT order_id, sum(quantity)::int AS units, sum(full_price_quantity)::int AS full_price_units,
@@ -68,14 +66,24 @@ export const STAGING_TABLES = [
        total_refunded = EXCLUDED.total_refunded, discount_codes = EXCLUDED.discount_codes,
        shipping_country = EXCLUDED.shipping_country, item_quantity = EXCLUDED.item_quantity,
        full_price_quantity = EXCLUDED.full_price_quantity, categories = EXCLUDED.categories,
-       import_id = EXCLUDED.import_id, updated_at = now();
+       import_id = EXCLUDED.import_id, updated_at = now(), source_updated_at = EXCLUDED.source_updated_at
+     WHERE orders.source_updated_at IS NULL OR orders.source_updated_at <= EXCLUDED.source_updated_at
+     -- xmax is 0 on a row just inserted, the updating transaction's id on one replaced.
+     RETURNING order_id, xmax <> 0)
+     INSERT INTO chunk_written SELECT * FROM written;
 
-     -- Lines of the chunk's own orders, numbered from 1 in file order.
+     -- A replaced order's lines go (usually none: a shop's first import inserts).
+     IF EXISTS (SELECT 1 FROM chunk_written WHERE replaced) THEN
+       ANALYZE chunk_written;
+       DELETE FROM order_lines l USING chunk_written w WHERE l.shop_id = p_shop AND l.order_id = w.order_id AND w.replaced;
+     END IF;
+
+     -- Lines of the orders written, numbered from 1 in file order.
      INSERT INTO order_lines (shop_id, order_id, line_no, product_id, sku, title, product_type, quantity, price,
                               compare_at_price, discount_amount)
      SELECT p_shop, l.order_id, row_number() OVER (PARTITION BY l.order_id ORDER BY l.seq), l.product_id, l.sku, l.title,
             l.product_type, l.quantity, l.price, l.compare_at_price, l.discount_amount
-     FROM stage_lines l JOIN stage_orders s ON s.order_id = l.order_id AND s.customer_id IS NOT NULL;
+     FROM stage_lines l JOIN chunk_written w ON w.order_id = l.order_id;
 
      -- A product's launch is its first sale: the earliest order of this import (or before) that has it.
      INSERT INTO product_launches (shop_id, product_id, first_sold_at)
@@ -117,17 +125,17 @@ export const STAGING_TABLES = [
 
      INSERT INTO stage_buyers SELECT DISTINCT ON (customer_id) customer_id, shipping_country, seq FROM stage_orders
      WHERE customer_id IS NOT NULL ORDER BY customer_id, seq;
-     TRUNCATE stage_orders, stage_lines;
+     TRUNCATE stage_orders, stage_lines, chunk_written;
    END
    $merge$`,
 ];
 
 /**
  * Merges the staged chunk. `lateOrderIds` are the orders, not in this chunk, that some of its lines belong
- * to (the loader knows them as it reads); `replacing`: the shop had orders before this import.
+ * to (the loader knows them as it reads).
  */
-export async function mergeChunk(db: SqlExecutor, shopId: number, importId: string, replacing: boolean, lateOrderIds: string[]): Promise<void> {
-  await db.query(`SELECT pg_temp.merge_bulk_order_chunk($1, $2, $3, $4::text[])`, [shopId, importId, replacing, lateOrderIds]);
+export async function mergeChunk(db: SqlExecutor, shopId: number, importId: string, lateOrderIds: string[]): Promise<void> {
+  await db.query(`SELECT pg_temp.merge_bulk_order_chunk($1, $2, $3::text[])`, [shopId, importId, lateOrderIds]);
 }
 
 /** After the last chunk, once customers are written: buyers the customers export did not list (usually none). */
