@@ -96,6 +96,31 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     expect(others.order_lines).toEqual({ a: counts.order_lines, b: counts.order_lines - missing, onlyA: missing, onlyB: 0 });
   });
 
+  it('leaves a customer a webhook stored newer alone, and one deleted since out, when Shopify exported older versions', async () => {
+    const reference = await connectedFake(test);
+    const { shop, run } = await connectedFake(test);
+    const buyers = new Set(STORE.orders.map((order) => order.customerId));
+    const updated = STORE.customers[0];
+    // Shopify deletes only customers without orders.
+    const deleted = STORE.customers.find((customer) => !buyers.has(customer.customerId))!;
+    const later = new Date(NOW.getTime() + 86_400_000);
+    const webhooks = new VersionedStoreWriter(test.database.dataSource);
+    await webhooks.customers(shop.id, [{ record: { ...updated, tags: ['from-the-webhook'] }, sourceUpdatedAt: later }]);
+    await webhooks.customerDeleted(shop.id, deleted.customerId, later);
+
+    await reference.run();
+    await run();
+
+    const rows = await test.database.dataSource.query(
+      `SELECT customer_id, tags, source_updated_at FROM customers WHERE shop_id = $1 AND customer_id = ANY ($2) ORDER BY customer_id`,
+      [shop.id, [updated.customerId, deleted.customerId]],
+    );
+    expect(rows).toEqual([{ customer_id: updated.customerId, tags: ['from-the-webhook'], source_updated_at: later }]);
+    const others = await differences(test, reference.shop.id, shop.id);
+    const counts = expectedCounts();
+    expect(others.customers).toEqual({ a: counts.customers, b: counts.customers - 1, onlyA: 2, onlyB: 1 });
+  });
+
   it('reads back what the store holds: the API round trip loses nothing the store keeps (customer time zones aside)', async () => {
     const { shop, run } = await connectedFake(test);
     await run();

@@ -14,9 +14,15 @@ import type { SqlExecutor } from './sql-executor';
 export class StoreRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  async upsertCustomers(shopId: number, customers: CustomerRecord[]): Promise<void> {
+  /**
+   * Inserts or replaces customers. A customer given with the source's version (`sourceUpdatedAt`, as a
+   * Shopify export has) is order-safe, as the webhooks are: it does not replace a newer stored version, nor
+   * come back after a deletion as new or newer. Without a version (CSV files) it always replaces.
+   */
+  async upsertCustomers(shopId: number, customers: (CustomerRecord & { sourceUpdatedAt?: Date | null })[]): Promise<void> {
     if (customers.length === 0) return;
     const rows = dedupeLast(customers, (customer) => customer.customerId).map((customer) => ({
+      source_updated_at: customer.sourceUpdatedAt ?? null,
       customer_id: customer.customerId,
       email: customer.email,
       phone: customer.phone,
@@ -32,17 +38,23 @@ export class StoreRepository {
     }));
     await this.db.query(
       `INSERT INTO customers (shop_id, customer_id, email, phone, first_name, last_name, country, province,
-                              timezone, tags, email_consent, sms_consent, created_at, updated_at)
+                              timezone, tags, email_consent, sms_consent, created_at, updated_at, source_updated_at)
        SELECT $1, c.customer_id, c.email, c.phone, c.first_name, c.last_name, c.country, c.province,
-              c.timezone, c.tags, c.email_consent, c.sms_consent, c.created_at, now()
+              c.timezone, c.tags, c.email_consent, c.sms_consent, c.created_at, now(), c.source_updated_at
        FROM jsonb_to_recordset($2::jsonb) AS c(customer_id text, email text, phone text, first_name text,
             last_name text, country text, province text, timezone text, tags text[], email_consent text,
-            sms_consent text, created_at timestamptz)
+            sms_consent text, created_at timestamptz, source_updated_at timestamptz)
+       WHERE c.source_updated_at IS NULL OR NOT EXISTS (
+         SELECT 1 FROM deleted_records d WHERE d.shop_id = $1 AND d.kind = 'customers' AND d.record_id = c.customer_id
+           AND d.deleted_at >= c.source_updated_at)
        ON CONFLICT (shop_id, customer_id) DO UPDATE SET
          email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name,
          last_name = EXCLUDED.last_name, country = EXCLUDED.country, province = EXCLUDED.province,
          timezone = EXCLUDED.timezone, tags = EXCLUDED.tags, email_consent = EXCLUDED.email_consent,
-         sms_consent = EXCLUDED.sms_consent, created_at = EXCLUDED.created_at, updated_at = now()`,
+         sms_consent = EXCLUDED.sms_consent, created_at = EXCLUDED.created_at, updated_at = now(),
+         source_updated_at = coalesce(EXCLUDED.source_updated_at, customers.source_updated_at)
+       WHERE EXCLUDED.source_updated_at IS NULL OR customers.source_updated_at IS NULL
+          OR customers.source_updated_at <= EXCLUDED.source_updated_at`,
       [shopId, JSON.stringify(rows)],
     );
     await this.adoptEmailPlaceholders(shopId, rows);

@@ -71,7 +71,10 @@ describe('segment-sync shops add + shopify import', () => {
       ['orders', 'bulk', expected.orders],
       ['checkouts', 'bulk', expected.checkouts],
     ]);
-    expect(first.stderr).toMatch(/import orders: done, /);
+    const n = (count: number) => count.toLocaleString('en-US');
+    expect(first.stderr).toMatch(
+      new RegExp(`import: ${n(expected.customers)} customers, ${n(expected.orders)} orders, ${n(expected.checkouts)} checkouts, `),
+    );
 
     const second = await runCli(['shopify', 'import'], { dataDir, env: env() });
     expect(second.code).toBe(0);

@@ -95,18 +95,20 @@ async function writeCustomers(
   lines: AsyncIterable<string>,
   progress: (n: number) => void,
 ): Promise<void> {
-  let batch: CustomerRecord[] = [];
+  let batch: (CustomerRecord & { sourceUpdatedAt: Date })[] = [];
   let lineNo = 0;
   // One batch written while the next is parsed (one connection: the writes still go one after the other).
   let pending: Promise<unknown> = Promise.resolve();
-  const write = async (customers: CustomerRecord[]) => {
+  const write = async (customers: (CustomerRecord & { sourceUpdatedAt: Date })[]) => {
     await pending;
     const writing = store.upsertCustomers(shopId, customers).then(() => progress(customers.length));
     writing.catch(() => undefined); // awaited by the next write or at the end
     pending = writing;
   };
   for await (const line of lines) {
-    batch.push(customerRecord(parseJsonLine<CustomerNode>(line, ++lineNo)));
+    const node = parseJsonLine<CustomerNode>(line, ++lineNo);
+    // With its version: a newer one a webhook stored while Shopify exported stays (see upsertCustomers).
+    batch.push({ ...customerRecord(node), sourceUpdatedAt: new Date(node.updatedAt) });
     if (batch.length >= CUSTOMER_BATCH) {
       await write(batch);
       batch = [];
