@@ -217,7 +217,11 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const service = await startService(url.toString());
+  const service = await startService(url.toString()).catch(async (error) => {
+    // Nothing else holds the database yet: drop it, or every failed start leaves one behind.
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    throw error;
+  });
   const db = new Client({ connectionString: url.toString() });
   await db.connect();
   try {
