@@ -96,7 +96,7 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     expect(others.order_lines).toEqual({ a: counts.order_lines, b: counts.order_lines - missing, onlyA: missing, onlyB: 0 });
   });
 
-  it('leaves a customer a webhook stored newer alone, and one deleted since out, when Shopify exported older versions', async () => {
+  it('leaves a customer and a checkout a webhook stored newer alone, and a customer deleted since out, when Shopify exported older versions', async () => {
     const reference = await connectedFake(test);
     const { shop, run } = await connectedFake(test);
     const buyers = new Set(STORE.orders.map((order) => order.customerId));
@@ -107,6 +107,8 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     const webhooks = new VersionedStoreWriter(test.database.dataSource);
     await webhooks.customers(shop.id, [{ record: { ...updated, tags: ['from-the-webhook'] }, sourceUpdatedAt: later }]);
     await webhooks.customerDeleted(shop.id, deleted.customerId, later);
+    const checkout = STORE.checkouts[0];
+    await webhooks.checkouts(shop.id, [{ record: { ...checkout, recoveryUrl: 'https://example.org/from-the-webhook' }, sourceUpdatedAt: later, productIds: [] }]);
 
     await reference.run();
     await run();
@@ -119,6 +121,11 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     const others = await differences(test, reference.shop.id, shop.id);
     const counts = expectedCounts();
     expect(others.customers).toEqual({ a: counts.customers, b: counts.customers - 1, onlyA: 2, onlyB: 1 });
+    const [kept] = await test.database.dataSource.query(`SELECT recovery_url FROM checkouts WHERE shop_id = $1 AND checkout_id = $2`, [
+      shop.id,
+      checkout.checkoutId,
+    ]);
+    expect(kept.recovery_url).toBe('https://example.org/from-the-webhook');
   });
 
   it('reads back what the store holds: the API round trip loses nothing the store keeps (customer time zones aside)', async () => {

@@ -161,9 +161,11 @@ export class StoreRepository {
     await this.db.query(`ANALYZE customers, orders, order_lines, checkouts, product_launches`);
   }
 
-  async upsertCheckouts(shopId: number, checkouts: CheckoutRecord[]): Promise<void> {
+  /** Inserts or replaces checkouts; with the source's version, order-safe as upsertCustomers is. */
+  async upsertCheckouts(shopId: number, checkouts: (CheckoutRecord & { sourceUpdatedAt?: Date | null })[]): Promise<void> {
     if (checkouts.length === 0) return;
     const rows = dedupeLast(checkouts, (checkout) => checkout.checkoutId).map((checkout) => ({
+      source_updated_at: checkout.sourceUpdatedAt ?? null,
       checkout_id: checkout.checkoutId,
       customer_id: checkout.customerId,
       email: checkout.email,
@@ -176,16 +178,19 @@ export class StoreRepository {
     }));
     await this.db.query(
       `INSERT INTO checkouts (shop_id, checkout_id, customer_id, email, created_at, completed_at, total_price,
-                              currency, recovery_url, categories, updated_at)
+                              currency, recovery_url, categories, updated_at, source_updated_at)
        SELECT $1, c.checkout_id, c.customer_id, c.email, c.created_at, c.completed_at, c.total_price, c.currency,
-              c.recovery_url, c.categories, now()
+              c.recovery_url, c.categories, now(), c.source_updated_at
        FROM jsonb_to_recordset($2::jsonb) AS c(checkout_id text, customer_id text, email text,
             created_at timestamptz, completed_at timestamptz, total_price numeric, currency text,
-            recovery_url text, categories text[])
+            recovery_url text, categories text[], source_updated_at timestamptz)
        ON CONFLICT (shop_id, checkout_id) DO UPDATE SET
          customer_id = EXCLUDED.customer_id, email = EXCLUDED.email, created_at = EXCLUDED.created_at,
          completed_at = EXCLUDED.completed_at, total_price = EXCLUDED.total_price, currency = EXCLUDED.currency,
-         recovery_url = EXCLUDED.recovery_url, categories = EXCLUDED.categories, updated_at = now()`,
+         recovery_url = EXCLUDED.recovery_url, categories = EXCLUDED.categories, updated_at = now(),
+         source_updated_at = coalesce(EXCLUDED.source_updated_at, checkouts.source_updated_at)
+       WHERE EXCLUDED.source_updated_at IS NULL OR checkouts.source_updated_at IS NULL
+          OR checkouts.source_updated_at <= EXCLUDED.source_updated_at`,
       [shopId, JSON.stringify(rows)],
     );
   }

@@ -143,12 +143,12 @@ async function writeCheckouts(
   for await (const line of lines) await staging.add(line);
   let lineNo = 0;
   for await (const rows of staging.joined(WRITE_BATCH)) {
-    const checkouts = rows.map((row) =>
-      checkoutRecord(
-        parseJsonLine<CheckoutNode>(row.parent, ++lineNo),
-        row.children.map((child) => parseJsonLine<CheckoutLineItemNode>(child, lineNo)),
-      ),
-    );
+    const checkouts = rows.map((row) => {
+      const node = parseJsonLine<CheckoutNode>(row.parent, ++lineNo);
+      const items = row.children.map((child) => parseJsonLine<CheckoutLineItemNode>(child, lineNo));
+      // With its version: a newer one a webhook stored while Shopify exported stays (see upsertCheckouts).
+      return { ...checkoutRecord(node, items), sourceUpdatedAt: new Date(node.updatedAt) };
+    });
     await store.upsertCheckouts(shopId, checkouts);
     progress(rows.length);
   }
