@@ -70,6 +70,22 @@ describe.each(testDatabaseTargets())('Shopify import through the Admin API, on $
     expect(await differences(test, whole.shop.id, chunked.shop.id)).toEqual(identical(expectedCounts()));
   });
 
+  it('replaces every order and its lines when the whole store is bulk-imported again, chunk by chunk', async () => {
+    const reference = await connectedFake(test);
+    const again = await connectedFake(test, {}, STORE, { ordersPerMerge: 7 });
+    await reference.run();
+    await again.run();
+
+    const second = await again.run({ mode: 'full' });
+
+    expect(second.resources.map((r) => [r.resource, r.mode])).toEqual([
+      ['customers', 'bulk'],
+      ['orders', 'bulk'],
+      ['checkouts', 'bulk'],
+    ]);
+    expect(await differences(test, reference.shop.id, again.shop.id)).toEqual(identical(expectedCounts()));
+  });
+
   it('leaves an order alone, lines included, when a webhook stored a newer version while Shopify exported', async () => {
     const reference = await connectedFake(test);
     const { shop, run } = await connectedFake(test);
