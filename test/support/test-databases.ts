@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { runOnServer } from '../../bench/server-admin';
 import { Database, type DatabaseOptions } from '../../src/database/database';
 
 /**
@@ -54,12 +54,12 @@ async function openReopenable(options: DatabaseOptions, cleanUp: () => Promise<v
 /** A new, empty database on the server, and how to drop it. */
 export async function createServerDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `segment_sync_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  await runOnServer(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
@@ -68,12 +68,3 @@ async function openPostgres(serverUrl: string): Promise<TestDatabase> {
   return openReopenable({ databaseUrl: server.url, dataDir: tmpdir() }, server.drop);
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

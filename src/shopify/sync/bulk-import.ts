@@ -88,6 +88,9 @@ async function* guardDownload(body: AsyncIterable<Uint8Array>, resource: Shopify
   }
 }
 
+/** A customer as the export has it: with Shopify's version, so that upsertCustomers is order-safe. */
+type ExportedCustomer = CustomerRecord & { sourceUpdatedAt: Date };
+
 /** Customers have no child objects in the export: each line is a whole record. */
 async function writeCustomers(
   shopId: number,
@@ -95,11 +98,11 @@ async function writeCustomers(
   lines: AsyncIterable<string>,
   progress: (n: number) => void,
 ): Promise<void> {
-  let batch: (CustomerRecord & { sourceUpdatedAt: Date })[] = [];
+  let batch: ExportedCustomer[] = [];
   let lineNo = 0;
   // One batch written while the next is parsed (one connection: the writes still go one after the other).
   let pending: Promise<unknown> = Promise.resolve();
-  const write = async (customers: (CustomerRecord & { sourceUpdatedAt: Date })[]) => {
+  const write = async (customers: ExportedCustomer[]) => {
     await pending;
     const writing = store.upsertCustomers(shopId, customers).then(() => progress(customers.length));
     writing.catch(() => undefined); // awaited by the next write or at the end

@@ -144,8 +144,8 @@ export class BulkOrderLoad {
     const lines = this.lines;
     this.orders = this.staging.batch(ORDER_TYPES);
     this.lines = this.staging.batch(LINE_TYPES);
-    if (orders.size > 0) await this.enqueue(this.staging.sendLater('stage_orders', orders));
-    if (lines.size > 0) await this.enqueue(this.staging.sendLater('stage_lines', lines));
+    if (orders.size > 0) await this.enqueue(() => this.staging.send('stage_orders', orders));
+    if (lines.size > 0) await this.enqueue(() => this.staging.send('stage_lines', lines));
   }
 
   private async endChunk(): Promise<void> {

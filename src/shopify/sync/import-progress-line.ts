@@ -1,4 +1,4 @@
-import { createProgress, type ProgressOptions } from '../../reporting/progress';
+import { createProgress, type Progress, type ProgressOptions } from '../../reporting/progress';
 import type { ShopifyResource } from '../core/bulk-failures';
 import type { ImportProgress } from './import-context';
 
@@ -10,7 +10,7 @@ import type { ImportProgress } from './import-context';
 export class ImportProgressLine {
   private readonly phases = new Map<ShopifyResource, string>();
   private readonly written = new Map<ShopifyResource, number>();
-  private readonly progress;
+  private readonly progress: Progress;
 
   constructor(options: Pick<ProgressOptions, 'stream'> = {}) {
     this.progress = createProgress({ label: 'import', unit: 'records', ...options });

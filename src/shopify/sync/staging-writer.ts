@@ -38,17 +38,10 @@ export class StagingWriter {
 
   /**
    * An empty batch of rows for one table. On a server each row is rendered as COPY text as it is added (the
-   * process's work, spread over the reading), so a caller that queues batches holds text, not row arrays.
+   * process's work, spread over the reading), so a caller that queues batches holds encoded text, not rows.
    */
   batch(types: readonly StagedType[]): StagedBatch {
     return new StagedBatch(types, this.copy);
-  }
-
-  /** Seals the batch now (on a server: its COPY body, encoded) and returns its write, to be run later. */
-  sendLater(table: string, batch: StagedBatch): () => Promise<void> {
-    if (batch.size === 0 || !this.copy) return () => this.send(table, batch);
-    const body = batch.sealed();
-    return () => this.copyText(table, body);
   }
 
   /** Writes the batch (the database's work). */
