@@ -9,6 +9,7 @@ import { ShopifySyncState1764300000000 } from './1764300000000-ShopifySyncState'
 import { WebhooksAndCompliance1764310000000 } from './1764310000000-WebhooksAndCompliance';
 import { DeletedRecords1764310000001 } from './1764310000001-DeletedRecords';
 import { KlaviyoSync1764320000000 } from './1764320000000-KlaviyoSync';
+import { UnloggedSyncPlan1764330000000 } from './1764330000000-UnloggedSyncPlan';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   WebhooksAndCompliance1764310000000,
   DeletedRecords1764310000001,
   KlaviyoSync1764320000000,
+  UnloggedSyncPlan1764330000000,
 ];
