@@ -1,6 +1,8 @@
 import type { SqlExecutor } from '../store/sql-executor';
 import { APPLY_IMPORT, BUILD_EVENTS, BUILD_PLAN, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
 
+const PLAN_WORK_MEM = '256MB';
+
 export interface ListRow {
   segmentKey: string;
   listName: string;
@@ -32,6 +34,13 @@ export interface PlanProfileRow {
   properties_hash: string;
 }
 
+/** Profiles to upsert that join the same lists (one import job adds all its profiles to all its lists). */
+export interface UpsertGroup {
+  addKey: string;
+  addLists: string[];
+  profiles: number;
+}
+
 export interface EventRow {
   run_id: string;
   run_number: number;
@@ -46,7 +55,20 @@ export interface EventRow {
 
 /** Every statement of the Klaviyo destination's state (see migrations/1764320000000-KlaviyoSync.ts). */
 export class KlaviyoSyncRepository {
+  /**
+   * The ledger writes of this repository's sync, one after the other: import jobs are applied while
+   * profile ids are looked up, and two multi-row updates of the same profiles in different orders could
+   * deadlock.
+   */
+  private ledgerWrites: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly db: SqlExecutor) {}
+
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.ledgerWrites.then(write, write);
+    this.ledgerWrites = next.catch(() => undefined);
+    return next;
+  }
 
   // --- lists -------------------------------------------------------------------------------------------
 
@@ -179,6 +201,11 @@ export class KlaviyoSyncRepository {
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
   }
 
+  /**
+   * The sync's plan (see BUILD_PLAN). Call it inside a transaction: its settings last for that
+   * transaction only. It joins and hashes a row per customer several times; spilling those to disk, or
+   * compiling the plan (JIT, which a million-row estimate triggers), costs more than the statement.
+   */
   async buildPlan(
     shopId: number,
     syncId: number,
@@ -186,6 +213,8 @@ export class KlaviyoSyncRepository {
     enabledSegments: string[],
     readyListKeys: string[],
   ): Promise<void> {
+    await this.db.query(`SET LOCAL work_mem = '${PLAN_WORK_MEM}'`);
+    await this.db.query(`SET LOCAL jit = off`);
     await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys]);
   }
 
@@ -199,7 +228,7 @@ export class KlaviyoSyncRepository {
   }
 
   /** The upsert groups (profiles joining the same lists), with their sizes. */
-  async upsertGroups(shopId: number, syncId: number): Promise<{ addKey: string; addLists: string[]; profiles: number }[]> {
+  async upsertGroups(shopId: number, syncId: number): Promise<UpsertGroup[]> {
     const rows = await this.db.query(
       `SELECT add_key, add_lists, count(*)::int AS n FROM klaviyo_sync_plan
        WHERE shop_id = $1 AND sync_id = $2 AND upsert GROUP BY add_key, add_lists ORDER BY add_key`,
@@ -241,6 +270,10 @@ export class KlaviyoSyncRepository {
   /** Records Klaviyo profile ids in the ledger and the plan. */
   async saveProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
     if (ids.size === 0) return;
+    return this.serially(() => this.writeProfileIds(shopId, syncId, ids));
+  }
+
+  private async writeProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
     const customers = [...ids.keys()];
     const profiles = customers.map((customer) => ids.get(customer) as string);
     for (const [table, extra] of [
@@ -272,11 +305,11 @@ export class KlaviyoSyncRepository {
 
   /** Confirms removals from a list in the ledger (after Klaviyo's 2xx). */
   async applyRemoval(shopId: number, listKey: string, customerIds: string[]): Promise<void> {
-    await this.db.query(
+    await this.serially(() => this.db.query(
       `UPDATE klaviyo_profiles SET lists = array_remove(lists, $2), updated_at = now()
        WHERE shop_id = $1 AND customer_id = ANY($3::text[])`,
       [shopId, listKey, customerIds],
-    );
+    ));
   }
 
   async eventBatch(shopId: number, syncId: number, after: [number, string], limit: number): Promise<EventRow[]> {
@@ -329,6 +362,14 @@ export class KlaviyoSyncRepository {
     job: PendingJob,
     errors: { customerId: string | null; code: string; detail: string }[],
   ): Promise<void> {
+    return this.serially(() => this.writeJob(shopId, job, errors));
+  }
+
+  private async writeJob(
+    shopId: number,
+    job: PendingJob,
+    errors: { customerId: string | null; code: string; detail: string }[],
+  ): Promise<void> {
     await this.db.query(`DELETE FROM klaviyo_import_errors WHERE shop_id = $1 AND job_id = $2`, [shopId, job.jobId]);
     if (errors.length) {
       await this.db.query(
@@ -348,6 +389,14 @@ export class KlaviyoSyncRepository {
   }
 
   // --- ledger ------------------------------------------------------------------------------------------
+
+  /**
+   * Fresh planner statistics for the ledger after a sync wrote many rows: with the estimate of an empty
+   * ledger, the next removals scan every profile of the shop instead of looking up the ones they name.
+   */
+  async refreshLedgerStatistics(): Promise<void> {
+    await this.db.query(`ANALYZE klaviyo_profiles`);
+  }
 
   async ledgerEntry(shopId: number, customerId: string): Promise<{ profileId: string | null } | null> {
     const rows = await this.db.query(

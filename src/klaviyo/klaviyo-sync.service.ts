@@ -10,7 +10,7 @@ import type { KlaviyoClient } from './klaviyo-client';
 import { ensureLists } from './klaviyo-lists';
 import { KlaviyoSyncRepository, type SyncRow } from './klaviyo-sync.repository';
 import { ProfileImport } from './profile-import';
-import { removeFromLists } from './list-removals';
+import { lookUpDepartingProfiles, removeFromLists } from './list-removals';
 import { sendEnteredSegmentEvents } from './segment-events';
 import { processDeletions } from './destination-deletions';
 import { VIP_TIERS } from './vip-tiers';
@@ -19,6 +19,8 @@ import { KlaviyoNotConnectedError } from './klaviyo-connect.service';
 
 /** How long a sync's lease on its shop lasts without renewal (a killed sync blocks the next one this long at most). */
 const LEASE_SECONDS = 60;
+/** Ledger rows written by one sync past which the planner's statistics of the ledger are refreshed. */
+const LEDGER_ROWS_WORTH_ANALYZE = 10_000;
 
 
 export interface SyncReport {
@@ -139,15 +141,25 @@ export class KlaviyoSyncService {
       );
     }
 
-    await repository.clearPlan(shop.id, sync.id);
-    await repository.buildPlan(shop.id, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, [...lists.ready.keys()]);
+    await this.db.transaction(async (manager) => {
+      const planner = new KlaviyoSyncRepository(manager);
+      await planner.clearPlan(shop.id, sync.id);
+      await planner.buildPlan(shop.id, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, [...lists.ready.keys()]);
+    });
     const groups = await repository.upsertGroups(shop.id, sync.id);
     const planned = groups.reduce((sum, group) => sum + group.profiles, 0);
     const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
 
     progress.phase('klaviyo profiles', planned);
-    await imports.send(sync.id, lists.ready);
+    // The profile ids of departing customers are looked up meanwhile: another endpoint, another limit.
+    const [sent, lookups] = await Promise.allSettled([
+      imports.send(sync.id, groups, lists.ready),
+      lookUpDepartingProfiles(client, repository, shop.id, sync.id),
+    ]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (lookups.status === 'rejected') throw lookups.reason;
     progress.done(`${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs`);
+    if (imports.figures.profilesConfirmed >= LEDGER_ROWS_WORTH_ANALYZE) await repository.refreshLedgerStatistics();
 
     const removals = await removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress);
 
@@ -173,7 +185,7 @@ export class KlaviyoSyncService {
       jobGroups: imports.figures.groups,
       removals: removals.removed,
       removalsByList: removals.byList,
-      profileIdsLookedUp: removals.lookedUp,
+      profileIdsLookedUp: lookups.value + removals.lookedUp,
       events,
       messages,
     };

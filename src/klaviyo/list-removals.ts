@@ -6,6 +6,8 @@ import type { SyncProgress } from './sync-progress';
 const REMOVAL_BATCH = 1_000;
 /** External ids per profile lookup (one page of an any() filter). */
 const LOOKUP_BATCH = 100;
+/** Lookups sent together (the limiter still paces them): one at a time, round trips and not the limit set the pace. */
+const LOOKUPS_AT_ONCE = 10;
 
 /**
  * The plan's list departures. Klaviyo removes members by profile id, which a bulk import does not return
@@ -27,15 +29,9 @@ export async function removeFromLists(
   const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts), lookedUp: 0 };
   if (total === 0) return figures;
   progress.phase('klaviyo removals', total);
-
-  let after = '';
-  for (;;) {
-    const missing = await repository.removalsWithoutProfileId(shopId, syncId, after, LOOKUP_BATCH);
-    if (missing.length === 0) break;
-    after = missing[missing.length - 1];
-    figures.lookedUp += missing.length;
-    await repository.saveProfileIds(shopId, syncId, await client.profileIdsByExternalId(missing));
-  }
+  // Normally done already, while the import jobs ran (see lookUpDepartingProfiles); a resumed sync may
+  // still miss some.
+  figures.lookedUp = await lookUpDepartingProfiles(client, repository, shopId, syncId);
 
   let removed = 0;
   for (const [listKey] of counts) {
@@ -56,6 +52,31 @@ export async function removeFromLists(
   progress.done(`${removed.toLocaleString('en-US')} list removals`);
   figures.removed = removed;
   return figures;
+}
+
+/**
+ * Klaviyo profile ids of the customers who leave a list and whose id the ledger does not know, looked up
+ * 100 per call by external id, LOOKUPS_AT_ONCE calls at a time. Read-only in Klaviyo, so it runs while the
+ * import jobs are sent. Returns how many customers were looked up.
+ */
+export async function lookUpDepartingProfiles(
+  client: KlaviyoClient,
+  repository: KlaviyoSyncRepository,
+  shopId: number,
+  syncId: number,
+): Promise<number> {
+  let lookedUp = 0;
+  let after = '';
+  for (;;) {
+    const missing = await repository.removalsWithoutProfileId(shopId, syncId, after, LOOKUP_BATCH * LOOKUPS_AT_ONCE);
+    if (missing.length === 0) return lookedUp;
+    after = missing[missing.length - 1];
+    lookedUp += missing.length;
+    const pages: string[][] = [];
+    for (let i = 0; i < missing.length; i += LOOKUP_BATCH) pages.push(missing.slice(i, i + LOOKUP_BATCH));
+    const found = await Promise.all(pages.map((page) => client.profileIdsByExternalId(page)));
+    await repository.saveProfileIds(shopId, syncId, new Map(found.flatMap((ids) => [...ids])));
+  }
 }
 
 export interface RemovalFigures {

@@ -1,7 +1,7 @@
 import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunker';
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type KlaviyoClient } from './klaviyo-client';
-import type { KlaviyoSyncRepository, PendingJob } from './klaviyo-sync.repository';
+import type { KlaviyoSyncRepository, PendingJob, UpsertGroup } from './klaviyo-sync.repository';
 import type { SyncProgress } from './sync-progress';
 
 /** The body around the profiles of a bulk import job, with a list relationship per list (measured generously). */
@@ -37,6 +37,11 @@ type Entry = { profile: SdkProfile; customerId: string; hash: string };
 export class ProfileImport {
   readonly figures: ImportFigures = { groups: [], profilesSent: 0, jobs: 0, profilesConfirmed: 0, profilesRejected: 0, polls: 0 };
   private readonly pending: PendingJob[] = [];
+  /** Whether send() may still add jobs: the drain then waits for them instead of returning. */
+  private sending = false;
+  /** Set when sending failed: the drain stops at its next step instead of waiting out the pending jobs. */
+  private stopped = false;
+  private jobArrived: (() => void) | null = null;
 
   constructor(
     private readonly client: KlaviyoClient,
@@ -52,10 +57,14 @@ export class ProfileImport {
     await this.drain();
   }
 
-  async send(syncId: number, listIds: Map<string, string>): Promise<void> {
-    const groups = await this.repository.upsertGroups(this.shopId, syncId);
+  /** Sends the plan's upsert groups (see KlaviyoSyncRepository.upsertGroups). */
+  async send(syncId: number, groups: UpsertGroup[], listIds: Map<string, string>): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
+    // Jobs are polled and applied while later ones are built and sent: polls have a rate limit of their
+    // own, and a million profiles take a hundred of them.
+    this.sending = true;
+    const draining = this.drain().catch((error) => void (failure ??= { error }));
     const submit = async (chunk: Chunk<Entry> | null, listKeys: string[]) => {
       if (!chunk) return;
       while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
@@ -66,6 +75,28 @@ export class ProfileImport {
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
     };
+    try {
+      await this.sendGroups(syncId, groups, submit);
+    } catch (error) {
+      failure ??= { error };
+    } finally {
+      // Each task catches its own failure: this waits for the jobs in flight to be recorded or failed.
+      await Promise.all(inFlight);
+      // A failed send leaves its remaining jobs recorded: the next sync polls them.
+      this.sending = false;
+      this.stopped = failure !== null;
+      this.wakeDrain();
+    }
+    await draining;
+    if (failure) throw (failure as { error: unknown }).error;
+  }
+
+  /** The plan's upsert rows, group by group, cut into jobs and handed to `submit`. */
+  private async sendGroups(
+    syncId: number,
+    groups: UpsertGroup[],
+    submit: (chunk: Chunk<Entry> | null, listKeys: string[]) => Promise<void>,
+  ): Promise<void> {
     for (const group of groups) {
       const chunker = new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(group.addLists.length) });
       const figures = { lists: group.addLists.length, profiles: 0, bytes: 0 };
@@ -90,9 +121,6 @@ export class ProfileImport {
       }
       await submit(chunker.flush(), group.addLists);
     }
-    await Promise.all(inFlight);
-    if (failure) throw (failure as { error: unknown }).error;
-    await this.drain();
   }
 
   private async submit(syncId: number, items: Entry[], listKeys: string[], listIds: Map<string, string>): Promise<void> {
@@ -109,10 +137,16 @@ export class ProfileImport {
     };
     await this.repository.recordJob(this.shopId, syncId, job);
     this.pending.push(job);
+    this.wakeDrain();
     this.figures.jobs += 1;
     this.figures.profilesSent += items.length;
     this.progress.advance(items.length);
     this.progress.status({ jobsPending: this.pending.length, rateLimitWaits: this.client.session.statistics.rateLimitWaits });
+  }
+
+  private wakeDrain(): void {
+    this.jobArrived?.();
+    this.jobArrived = null;
   }
 
   /**
@@ -122,7 +156,15 @@ export class ProfileImport {
   private async drain(): Promise<void> {
     let wait = 500;
     let waitingSince = Date.now();
-    while (this.pending.length > 0) {
+    for (;;) {
+      if (this.stopped) return;
+      if (this.pending.length === 0) {
+        if (!this.sending) return;
+        await new Promise<void>((resolve) => (this.jobArrived = resolve));
+        wait = 500;
+        waitingSince = Date.now();
+        continue;
+      }
       const job = this.pending[0];
       if (Date.now() - waitingSince > JOB_PATIENCE_MS) {
         throw new Error(`Klaviyo import job ${job.jobId} is not complete after ${JOB_PATIENCE_MS / 60_000} minutes; the next sync polls it again`);
