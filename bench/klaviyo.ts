@@ -3,12 +3,12 @@
  * rate limits: the initial sync (bulk import jobs with list membership), then a nightly delta where 2% of
  * the customers changed (1% moved group, 1% only changed figures).
  *
- *   npm run bench:klaviyo -- [--customers 1000000] [--changed 0.02] [--database-url postgres://...]
+ *   npm run bench:klaviyo -- [--customers 1000000] [--changed 0.02] [--database-url postgres://...] [--keep]
  *
  * The store is not segmented here (the real segmentation at 1M takes a minute): customers, two succeeded
  * segment runs, their memberships (realistic group shares, VIP tiers, predictions) and changes are
  * written with generate_series into a fresh database on BENCH_DATABASE_URL (default the local PostgreSQL),
- * dropped afterwards. The fake runs in a child process.
+ * dropped afterwards (kept with --keep). The fake runs in a child process.
  *
  * The least calls a phase needs, by endpoint: one list creation per list; per set of lists joined,
  * max(ceil(profiles / 10,000), ceil(bytes / 5 MB)) import jobs (a job adds all its profiles to all its
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '1000000' },
     changed: { type: 'string', default: '0.02' },
     'database-url': { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const customers = Number(values.customers.replace(/[_,]/g, ''));
@@ -173,7 +174,8 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
     fake.child.send({ type: 'close' });
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (values.keep) console.log(`kept database ${name}`);
+    else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
