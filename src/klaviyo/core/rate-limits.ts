@@ -61,6 +61,8 @@ export function operationOf(method: string, path: string): KlaviyoOperation | nu
   return null;
 }
 
+const DEFAULT_MARGIN = 0.05;
+
 /** A bucket of `size` tokens per `windowMs`; each spent token returns `windowMs` after it was spent. */
 class WindowBucket {
   /** When each of the last `size` tokens was spent, oldest first (a ring). */
@@ -91,8 +93,9 @@ class WindowBucket {
 /**
  * The limiter of one operation: burst and steady buckets. `reserve(now)` spends a token from each at the
  * earliest time both have one, and says how long the caller must wait before sending. Reservations are
- * made in call order, so concurrent callers queue fairly. A safety margin (default 2%) absorbs the clock
- * skew between client and server.
+ * made in call order, so concurrent callers queue fairly. A safety margin (default 5%) absorbs the clock
+ * skew between client and server and the jitter between a reservation and the request's arrival (ten
+ * lookups in flight at once met the odd 429 at 2%).
  */
 export class OperationLimiter {
   private readonly burst: WindowBucket;
@@ -100,7 +103,7 @@ export class OperationLimiter {
   /** The time of the latest reservation: later ones never go before it. */
   private last = -Infinity;
 
-  constructor(limit: RateLimit, margin = 0.02) {
+  constructor(limit: RateLimit, margin = DEFAULT_MARGIN) {
     this.burst = new WindowBucket(limit.burst, Math.ceil(1000 * (1 + margin)));
     this.steady = new WindowBucket(limit.steady, Math.ceil(60_000 * (1 + margin)));
   }
@@ -122,7 +125,7 @@ export class AccountLimiter {
 
   constructor(
     private readonly limits: Record<KlaviyoOperation, RateLimit> = PUBLISHED_LIMITS,
-    private readonly margin = 0.02,
+    private readonly margin = DEFAULT_MARGIN,
   ) {}
 
   reserve(operation: KlaviyoOperation, now: number): number {
