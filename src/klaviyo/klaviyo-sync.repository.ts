@@ -1,7 +1,5 @@
-import type { SqlExecutor } from '../store/sql-executor';
+import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { APPLY_IMPORT, BUILD_EVENTS, BUILD_PLAN, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
-
-const PLAN_WORK_MEM = '256MB';
 
 export interface ListRow {
   segmentKey: string;
@@ -201,11 +199,7 @@ export class KlaviyoSyncRepository {
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
   }
 
-  /**
-   * The sync's plan (see BUILD_PLAN). Call it inside a transaction: its settings last for that
-   * transaction only. It joins and hashes a row per customer several times; spilling those to disk, or
-   * compiling the plan (JIT, which a million-row estimate triggers), costs more than the statement.
-   */
+  /** The sync's plan (see BUILD_PLAN). Call it inside a transaction: its settings last for that transaction. */
   async buildPlan(
     shopId: number,
     syncId: number,
@@ -213,8 +207,7 @@ export class KlaviyoSyncRepository {
     enabledSegments: string[],
     readyListKeys: string[],
   ): Promise<void> {
-    await this.db.query(`SET LOCAL work_mem = '${PLAN_WORK_MEM}'`);
-    await this.db.query(`SET LOCAL jit = off`);
+    await settingsForLargeSets(this.db);
     await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys]);
   }
 

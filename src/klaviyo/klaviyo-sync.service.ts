@@ -185,7 +185,7 @@ export class KlaviyoSyncService {
       jobGroups: imports.figures.groups,
       removals: removals.removed,
       removalsByList: removals.byList,
-      profileIdsLookedUp: lookups.value + removals.lookedUp,
+      profileIdsLookedUp: lookups.value,
       events,
       messages,
     };

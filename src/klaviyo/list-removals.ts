@@ -12,8 +12,8 @@ const LOOKUPS_AT_ONCE = 10;
 /**
  * The plan's list departures. Klaviyo removes members by profile id, which a bulk import does not return
  * per profile (fetching a million ids from the jobs would cost 10,000 calls at 150/min). So the ledger
- * keeps an id once known, and the ids still missing are looked up here, only for the customers who leave
- * a list, 100 per call by external_id (75/s). Each removal (1,000 per call) is confirmed in the ledger
+ * keeps an id once known, and the ids still missing are looked up first (lookUpDepartingProfiles, while the
+ * import jobs run), only for the customers who leave a list. Each removal (1,000 per call) is confirmed in the ledger
  * after Klaviyo's 2xx. Customers Klaviyo has no profile for are in no list: the ledger just forgets them.
  */
 export async function removeFromLists(
@@ -26,12 +26,9 @@ export async function removeFromLists(
 ): Promise<RemovalFigures> {
   const counts = await repository.removalCounts(shopId, syncId);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts), lookedUp: 0 };
+  const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts) };
   if (total === 0) return figures;
   progress.phase('klaviyo removals', total);
-  // Normally done already, while the import jobs ran (see lookUpDepartingProfiles); a resumed sync may
-  // still miss some.
-  figures.lookedUp = await lookUpDepartingProfiles(client, repository, shopId, syncId);
 
   let removed = 0;
   for (const [listKey] of counts) {
@@ -83,6 +80,4 @@ export interface RemovalFigures {
   removed: number;
   /** Departures per list key. */
   byList: Record<string, number>;
-  /** Customers whose Klaviyo profile id had to be looked up. */
-  lookedUp: number;
 }

@@ -2,7 +2,7 @@ import type { RfmGroupModel, RfmPoint } from './core/rfm-groups';
 import type { GammaGammaParameters } from './core/clv';
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FINANCIAL_STATUSES } from './core/eligibility';
 import { NO_SPEND_REASON } from './core/vip-tiers';
-import type { SqlExecutor } from '../store/sql-executor';
+import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { deterministicSample } from './deterministic-sample';
 import {
   BUILD_RUN_CATEGORY_COUNTS,
@@ -15,9 +15,6 @@ import {
   insertMembershipsSql,
 } from './segment-run.sql';
 import { SHOPIFY_GROUP_STATS, shopifyRfmGroupParameters } from './shopify-rfm.sql';
-
-/** Memory per sort or hash of a segment run: enough for a million customers in memory. */
-const RUN_WORK_MEM = '256MB';
 
 export interface GroupStatsRow {
   group: string;
@@ -72,11 +69,7 @@ export class SegmentRunRepository {
     await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('segment_run_work'), $1)`, [shopId]);
     // Calendar arithmetic on timestamptz follows the session zone; the rules are stated in UTC.
     await this.db.query(`SET LOCAL TimeZone = 'UTC'`);
-    // The run sorts and hashes a row per customer several times; spilling those to disk triples its time.
-    await this.db.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
-    // A million-row estimate makes every statement cross the JIT cost thresholds; compiling the plans costs
-    // more than it saves on these one-pass statements.
-    await this.db.query(`SET LOCAL jit = off`);
+    await settingsForLargeSets(this.db);
   }
 
   async latestSucceededRun(shopId: number, before?: number): Promise<SegmentRunRecord | null> {
