@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { startOfUtcDay } from '../demo/calendar';
 import { DemoService } from '../demo/demo.service';
 import { formatPlan } from '../klaviyo/core/sync-plan';
 import { KlaviyoPlanService } from '../klaviyo/klaviyo-plan.service';
@@ -15,7 +16,7 @@ export function demoCommand(): Command {
     )
     .option('--customers <n>', 'number of customers to generate', parseCount('--customers'), 20_000)
     .option('--seed <n>', 'seed of the generator', parseSeed, 1)
-    .option('--as-of <date>', 'end of the generated history and the run date (default: now)', parseAsOf)
+    .option('--as-of <date>', 'end of the generated history and the run date (default: today, 00:00 UTC)', parseAsOf)
     .option('--out <file>', 'HTML report to write', 'segment-report.html')
     .option('--json', 'print the run summary as JSON instead of a table')
     .action(async (options: { customers: number; seed: number; asOf?: Date; out: string; json?: boolean }) => {
@@ -25,7 +26,7 @@ export function demoCommand(): Command {
         const result = await app.get(DemoService).run({
           customers: options.customers,
           seed: options.seed,
-          asOf: options.asOf ?? new Date(),
+          asOf: options.asOf ?? startOfUtcDay(new Date()),
           onGenerated: (customers) => progress.set(customers),
           onRunStep: (step) => {
             if (step === 'features') progress.done(`${options.customers.toLocaleString('en-US')} customers written`);

@@ -55,6 +55,11 @@ export interface StoreCalendar {
   launches: ReadonlyArray<{ product: number; atMs: number }>;
 }
 
+/** The demo's default as-of: the start of the moment's UTC day, so runs on one day make the same store. */
+export function startOfUtcDay(moment: Date): Date {
+  return new Date(Math.floor(moment.getTime() / DAY_MS) * DAY_MS);
+}
+
 /** asOf minus `years` calendar years, clamping 29 February like PostgreSQL's interval arithmetic does. */
 export function windowStart(asOf: Date, years: number): Date {
   const year = asOf.getUTCFullYear() - years;
