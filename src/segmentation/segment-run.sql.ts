@@ -22,14 +22,33 @@ const TRAILING_12M = `created_at > $2::timestamptz - interval '12 months'`;
 const cents = (sum: string) => `${sum} * 0.01`;
 
 /**
- * Step 1 of the features: one aggregate pass over the shop's orders into a temporary table of the run's
- * transaction. Orders in the window with a returns-rate status feed the returns rate; the eligible ones
- * (status in $3) feed everything else. The t12_ aggregates are the same over the trailing 12 months, the
- * VIP tiers' inputs. Parameters: $1 shop, $2 as-of, $3 eligible statuses, $4 returns-rate statuses,
- * $5 window years.
+ * Step 1 of the features: each distinct set of categories among the eligible orders (a store has a few
+ * hundred at most, whatever its size), with a bit string marking its categories, one bit per category name
+ * of the store in name order. Step 2 ORs a customer's masks and counts the bits: the number of distinct
+ * categories, without unnesting and de-duplicating every order's categories per customer (1M customers:
+ * 9.7 s for the DISTINCT aggregate, 1.5 s for this table and 1.5 s more for step 2).
+ * Same parameters as step 2.
+ */
+export const BUILD_RUN_CATEGORY_SETS = `
+  CREATE TEMP TABLE run_category_sets ON COMMIT DROP AS
+  WITH sets AS (
+    SELECT DISTINCT categories FROM orders WHERE ${ORDERS_IN_WINDOW} AND financial_status = ANY($3::text[])
+  ),
+  names AS MATERIALIZED (SELECT DISTINCT category FROM sets CROSS JOIN LATERAL unnest(categories) AS category WHERE category <> '')
+  SELECT s.categories,
+         coalesce((SELECT string_agg(CASE WHEN n.category = ANY (s.categories) THEN '1' ELSE '0' END, '' ORDER BY n.category)
+                   FROM names n), '')::varbit AS category_mask
+  FROM sets s`;
+
+/**
+ * Step 2: one aggregate pass over the shop's orders into a temporary table of the run's transaction.
+ * Orders in the window with a returns-rate status feed the returns rate; the eligible ones (status in $3)
+ * feed everything else. The t12_ aggregates are the same over the trailing 12 months, the VIP tiers'
+ * inputs. Parameters: $1 shop, $2 as-of, $3 eligible statuses, $4 returns-rate statuses, $5 window years.
  * Each order's conditions are evaluated once (the inner select; OFFSET 0 keeps the planner from inlining it
  * into every FILTER), and money is summed as int8 cents, as exact as numeric: a numeric sum keeps a large
  * state per customer, and a million customers' states spilled to disk (1M: 12.6 s CPU before, 8.3 s after).
+ * Distinct categories: the bits of the order's category set (step 1), ORed over eligible orders.
  */
 export const BUILD_RUN_ORDER_TOTALS = `
   CREATE TEMP TABLE run_order_totals ON COMMIT DROP AS
@@ -47,25 +66,18 @@ export const BUILD_RUN_ORDER_TOTALS = `
          ${cents('sum(price) FILTER (WHERE trailing_12m)')} AS t12_returns_price,
          ${cents('sum(refunded) FILTER (WHERE trailing_12m)')} AS t12_returns_refunded,
          sum(item_quantity) FILTER (WHERE eligible AND trailing_12m) AS t12_units,
-         sum(full_price_quantity) FILTER (WHERE eligible AND trailing_12m) AS t12_full_price_units
-  FROM (SELECT customer_id, created_at, item_quantity, full_price_quantity,
+         sum(full_price_quantity) FILTER (WHERE eligible AND trailing_12m) AS t12_full_price_units,
+         bit_count(bit_or(category_mask) FILTER (WHERE eligible))::int AS category_count
+  FROM (SELECT customer_id, created_at, item_quantity, full_price_quantity, k.category_mask,
                financial_status = ANY($3::text[]) AS eligible,
                ${TRAILING_12M} AS trailing_12m,
                cardinality(discount_codes) > 0 AS discounted,
                (total_price * 100)::int8 AS price,
                (total_refunded * 100)::int8 AS refunded,
                ((total_price - total_refunded) * 100)::int8 AS net
-        FROM orders WHERE ${ORDERS_IN_WINDOW}
+        FROM orders LEFT JOIN run_category_sets k USING (categories)
+        WHERE ${ORDERS_IN_WINDOW}
         OFFSET 0) AS o
-  GROUP BY customer_id`;
-
-/** Step 2: distinct product categories of each customer's eligible orders. Same parameters. */
-export const BUILD_RUN_CATEGORY_COUNTS = `
-  CREATE TEMP TABLE run_category_counts ON COMMIT DROP AS
-  SELECT customer_id, count(*)::int AS category_count
-  FROM (SELECT DISTINCT customer_id, category
-        FROM orders CROSS JOIN LATERAL unnest(categories) AS category
-        WHERE ${ORDERS_IN_WINDOW} AND financial_status = ANY($3::text[]) AND category <> '') AS bought
   GROUP BY customer_id`;
 
 /**
@@ -90,7 +102,7 @@ export const BUILD_RUN_FEATURES = `
            CASE WHEN t.returns_price = 0 THEN 0 ELSE round(t.returns_refunded / t.returns_price, 4) END AS returns_rate,
            round(t.discounted_orders::numeric / t.frequency, 4) AS discount_share,
            CASE WHEN t.units <= 0 THEN 0 ELSE round(t.full_price_units::numeric / t.units, 4) END AS full_price_share,
-           coalesce(c.category_count, 0) AS category_count,
+           coalesce(t.category_count, 0) AS category_count,
            t.trailing_12m_spend,
            CASE WHEN coalesce(t.t12_returns_price, 0) = 0 THEN 0
                 ELSE least(1, greatest(0, round(t.t12_returns_refunded / t.t12_returns_price, 4))) END AS vip_returns_rate,
@@ -100,7 +112,6 @@ export const BUILD_RUN_FEATURES = `
            coalesce(cu.email_consent, 'not_subscribed') AS email_consent,
            coalesce(cu.sms_consent, 'not_subscribed') AS sms_consent
     FROM run_order_totals t
-    LEFT JOIN run_category_counts c USING (customer_id)
     LEFT JOIN customers cu ON cu.shop_id = $1 AND cu.customer_id = t.customer_id
     WHERE t.frequency > 0
   ),
