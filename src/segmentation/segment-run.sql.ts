@@ -26,7 +26,7 @@ const cents = (sum: string) => `${sum} * 0.01`;
  * hundred at most, whatever its size), with a bit string marking its categories, one bit per category name
  * of the store in name order. Step 2 ORs a customer's masks and counts the bits: the number of distinct
  * categories, without unnesting and de-duplicating every order's categories per customer (1M customers:
- * 9.7 s for the DISTINCT aggregate, 1.5 s for this table and 1.5 s more for step 2).
+ * 8 to 10 s for the DISTINCT aggregate; 1.5 s for this table and 2 to 4 s more for step 2).
  * Same parameters as step 2.
  */
 export const BUILD_RUN_CATEGORY_SETS = `
