@@ -22,11 +22,12 @@ const TRAILING_12M = `created_at > $2::timestamptz - interval '12 months'`;
 const cents = (sum: string) => `${sum} * 0.01`;
 
 /**
- * Step 1 of the features: each distinct set of categories among the eligible orders (255 in the 1M-customer
- * sample store: bounded by the combinations orders have, not by the number of customers), with a bit string marking its categories, one bit per category name
- * of the store in name order. Step 2 ORs a customer's masks and counts the bits: the number of distinct
- * categories, without unnesting and de-duplicating every order's categories per customer (1M customers:
- * 8 to 10 s for the DISTINCT aggregate; 1.5 s for this table and 2 to 4 s more for step 2).
+ * Step 1 of the features: each distinct set of categories among the eligible orders (255 in the
+ * 1M-customer sample store: bounded by the combinations orders have, not by the number of customers), with
+ * a bit string marking its categories, one bit per category name of the store in name order. Step 2 ORs a
+ * customer's masks and counts the bits: the number of distinct categories, without unnesting and
+ * de-duplicating every order's categories per customer (1M customers: 8 to 10 s for the DISTINCT
+ * aggregate; 1.5 s for this table and 2 to 4 s more for step 2).
  * Same parameters as step 2.
  */
 export const BUILD_RUN_CATEGORY_SETS = `
