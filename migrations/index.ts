@@ -10,6 +10,7 @@ import { WebhooksAndCompliance1764310000000 } from './1764310000000-WebhooksAndC
 import { DeletedRecords1764310000001 } from './1764310000001-DeletedRecords';
 import { KlaviyoSync1764320000000 } from './1764320000000-KlaviyoSync';
 import { UnloggedSyncPlan1764330000000 } from './1764330000000-UnloggedSyncPlan';
+import { EventsPerSegment1764340000000 } from './1764340000000-EventsPerSegment';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   DeletedRecords1764310000001,
   KlaviyoSync1764320000000,
   UnloggedSyncPlan1764330000000,
+  EventsPerSegment1764340000000,
 ];

@@ -89,12 +89,23 @@ export async function latestRunId(db: DataSource, shopId: number): Promise<numbe
   return row.id;
 }
 
-/** The group changes of a run that Klaviyo should hear of (reachable customers), by customer. */
+/**
+ * The segments customers entered at a run that Klaviyo should hear of (reachable customers): RFM group
+ * changes, and VIP tiers other than at the previous run (as vip_<tier>). By customer, then segment.
+ */
 export async function reachableChanges(db: DataSource, shopId: number, runId: number) {
   const rows: { customer_id: string; from_group: string | null; to_group: string }[] = await db.query(
-    `SELECT s.customer_id, s.from_group, s.to_group FROM segment_changes s JOIN customers c USING (shop_id, customer_id)
-     WHERE s.shop_id = $1 AND s.run_id = $2 AND s.to_group IS NOT NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
-     ORDER BY s.customer_id`,
+    `SELECT e.customer_id, e.from_group, e.to_group
+     FROM (SELECT customer_id, from_group, to_group FROM segment_changes
+           WHERE shop_id = $1 AND run_id = $2 AND to_group IS NOT NULL
+           UNION ALL
+           SELECT m.customer_id, 'vip_' || p.vip_tier, 'vip_' || m.vip_tier
+           FROM segment_memberships m JOIN segment_runs r ON r.id = m.run_id
+           LEFT JOIN segment_memberships p ON p.run_id = r.previous_run_id AND p.customer_id = m.customer_id
+           WHERE m.shop_id = $1 AND m.run_id = $2 AND m.vip_tier IS NOT NULL AND m.vip_tier IS DISTINCT FROM p.vip_tier) AS e
+     JOIN customers c ON c.shop_id = $1 AND c.customer_id = e.customer_id
+     WHERE c.email IS NOT NULL OR c.phone IS NOT NULL
+     ORDER BY e.customer_id, e.to_group`,
     [shopId, runId],
   );
   return rows;

@@ -39,6 +39,9 @@ export interface UpsertGroup {
   profiles: number;
 }
 
+/** Where a sync's events stand: the last sent event's run number, customer and segment entered. */
+export type EventCursor = [runNumber: number, customerId: string, segment: string];
+
 export interface EventRow {
   run_id: string;
   run_number: number;
@@ -305,12 +308,13 @@ export class KlaviyoSyncRepository {
     ));
   }
 
-  async eventBatch(shopId: number, syncId: number, after: [number, string], limit: number): Promise<EventRow[]> {
+  /** The next events after the cursor (run number, customer, segment entered), in that order. */
+  async eventBatch(shopId: number, syncId: number, after: EventCursor, limit: number): Promise<EventRow[]> {
     return this.db.query(
       `SELECT run_id, run_number, as_of, customer_id, email, phone, from_group, to_group, rfm_score FROM klaviyo_sync_events
-       WHERE shop_id = $1 AND sync_id = $2 AND (run_number, customer_id) > ($3, $4)
-       ORDER BY run_number, customer_id LIMIT $5`,
-      [shopId, syncId, after[0], after[1], limit],
+       WHERE shop_id = $1 AND sync_id = $2 AND (run_number, customer_id, to_group) > ($3, $4, $5)
+       ORDER BY run_number, customer_id, to_group LIMIT $6`,
+      [shopId, syncId, after[0], after[1], after[2], limit],
     );
   }
 

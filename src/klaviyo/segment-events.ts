@@ -2,11 +2,12 @@ import { EVENT_BULK_LIMITS } from './core/job-chunker';
 import { e164, emailOf } from './core/profiles';
 import { ENTERED_SEGMENT_METRIC, enteredSegmentEventId } from './core/synced-segments';
 import type { EventToSend, KlaviyoClient } from './klaviyo-client';
-import type { KlaviyoSyncRepository, SyncRow } from './klaviyo-sync.repository';
+import type { EventCursor, KlaviyoSyncRepository, SyncRow } from './klaviyo-sync.repository';
 import type { SyncProgress } from './sync-progress';
 
 /**
- * "Entered Segment" events for every group change of the runs since the last sync, 1,000 per bulk job
+ * "Entered Segment" events for every group change and VIP tier entered in the runs since the last sync
+ * (BUILD_EVENTS), 1,000 per bulk job
  * (an event is a few hundred bytes: far from the 5 MB limit). Each carries a unique_id made of shop, run,
  * customer and segment, so a job sent again after a crash or a lost answer stores nothing twice and no
  * flow fires twice. The cursor (run number and customer) is saved after each accepted job.
@@ -48,8 +49,8 @@ export async function sendEnteredSegmentEvents(
     });
     await client.sendEvents(ENTERED_SEGMENT_METRIC, events);
     const last = rows[rows.length - 1];
-    cursor = [last.run_number, last.customer_id];
-    await repository.saveEventsCursor(sync.id, `${last.run_number}:${last.customer_id}`);
+    cursor = [last.run_number, last.customer_id, last.to_group];
+    await repository.saveEventsCursor(sync.id, JSON.stringify(cursor));
     sent += rows.length;
     progress.advance(rows.length);
   }
@@ -57,8 +58,14 @@ export async function sendEnteredSegmentEvents(
   return sent;
 }
 
-function parseCursor(cursor: string | null): [number, string] {
-  if (!cursor) return [0, ''];
+/**
+ * A saved cursor: JSON [run number, customer, segment]. A sync interrupted before this version saved
+ * "run:customer"; it resumes at that customer's first segment, and the event sent again carries the same
+ * unique_id, which Klaviyo stores once.
+ */
+function parseCursor(cursor: string | null): EventCursor {
+  if (!cursor) return [0, '', ''];
+  if (cursor.startsWith('[')) return JSON.parse(cursor) as EventCursor;
   const at = cursor.indexOf(':');
-  return [Number(cursor.slice(0, at)), cursor.slice(at + 1)];
+  return [Number(cursor.slice(0, at)), cursor.slice(at + 1), ''];
 }
