@@ -103,8 +103,8 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
       previous: event.properties.previous_segment,
     }));
     expect(changes.filter((change) => change.to_group.startsWith('vip_')).map((change) => change.customer_id)).toContain('c04');
-    const bySegment = (a: { customer?: string; segment: string }, b: { customer?: string; segment: string }) =>
-      a.customer!.localeCompare(b.customer!) || a.segment.localeCompare(b.segment);
+    const bySegment = (a: { customer?: string; segment: unknown }, b: { customer?: string; segment: unknown }) =>
+      a.customer!.localeCompare(b.customer!) || String(a.segment).localeCompare(String(b.segment));
     expect(events.sort(bySegment)).toEqual(
       changes.map((change) => ({
         customer: change.customer_id,

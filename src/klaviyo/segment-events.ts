@@ -26,7 +26,7 @@ export async function sendEnteredSegmentEvents(
   }
   const total = await repository.eventCount(sync.shopId, sync.id);
   progress.phase('klaviyo events', total);
-  let cursor = parseCursor(sync.eventsCursor);
+  let cursor = parseEventsCursor(sync.eventsCursor);
   let sent = 0;
   for (;;) {
     const rows = await repository.eventBatch(sync.shopId, sync.id, cursor, EVENT_BULK_LIMITS.maxItems);
@@ -63,7 +63,7 @@ export async function sendEnteredSegmentEvents(
  * "run:customer"; it resumes at that customer's first segment, and the event sent again carries the same
  * unique_id, which Klaviyo stores once.
  */
-function parseCursor(cursor: string | null): EventCursor {
+export function parseEventsCursor(cursor: string | null): EventCursor {
   if (!cursor) return [0, '', ''];
   if (cursor.startsWith('[')) return JSON.parse(cursor) as EventCursor;
   const at = cursor.indexOf(':');
