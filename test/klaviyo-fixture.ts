@@ -91,13 +91,14 @@ export async function latestRunId(db: DataSource, shopId: number): Promise<numbe
 
 /**
  * The segments customers entered at a run that Klaviyo should hear of (reachable customers): RFM group
- * changes, and VIP tiers other than at the previous run (as vip_<tier>). By customer, then segment.
+ * changes, and VIP tiers other than at the previous run (as vip_<tier>), worked out here from the two runs'
+ * memberships rather than read from the run's VIP changes. By customer, then segment.
  */
 export async function reachableChanges(db: DataSource, shopId: number, runId: number) {
   const rows: { customer_id: string; from_group: string | null; to_group: string }[] = await db.query(
     `SELECT e.customer_id, e.from_group, e.to_group
      FROM (SELECT customer_id, from_group, to_group FROM segment_changes
-           WHERE shop_id = $1 AND run_id = $2 AND to_group IS NOT NULL
+           WHERE shop_id = $1 AND run_id = $2 AND family = 'rfm' AND to_group IS NOT NULL
            UNION ALL
            SELECT m.customer_id, 'vip_' || p.vip_tier, 'vip_' || m.vip_tier
            FROM segment_memberships m JOIN segment_runs r ON r.id = m.run_id

@@ -44,7 +44,7 @@ describe.each(testDatabaseTargets())('segment runs over time on $name', (target)
 
   const changes = (shopId: number, runId: number) =>
     db.query(
-      `SELECT customer_id, from_group, to_group FROM segment_changes WHERE shop_id = $1 AND run_id = $2
+      `SELECT customer_id, from_group, to_group FROM segment_changes WHERE shop_id = $1 AND run_id = $2 AND family = 'rfm'
        ORDER BY customer_id COLLATE "C"`,
       [shopId, runId],
     );
@@ -52,7 +52,7 @@ describe.each(testDatabaseTargets())('segment runs over time on $name', (target)
     db.query(
       `SELECT run_number, status, previous_run_id::int AS previous_run_id, customers, error,
               (SELECT count(*)::int FROM segment_memberships m WHERE m.run_id = r.id) AS memberships,
-              (SELECT count(*)::int FROM segment_changes c WHERE c.run_id = r.id) AS changes
+              (SELECT count(*)::int FROM segment_changes c WHERE c.run_id = r.id AND c.family = 'rfm') AS changes
        FROM segment_runs r WHERE shop_id = $1 ORDER BY run_number`,
       [shopId],
     );

@@ -101,32 +101,23 @@ export const COUNT_UNREACHABLE = `
   WHERE m.shop_id = $1 AND m.run_id = $2 AND ${EMAIL} IS NULL AND ${PHONE} IS NULL`;
 
 /**
- * The "Entered Segment" events of a sync, for reachable customers, with the RFM score of the run they
- * entered in: every RFM group change of the runs after the last synced one, up to this run, and every VIP
- * tier a customer entered at one of those runs (a tier other than at the run before; segment "vip_gold",
- * previous "vip_silver" or null). Leaving a group or a tier sends nothing. $1 shop, $2 sync id, $3 last
- * synced run number, $4 this run number.
+ * The "Entered Segment" events of a sync: every change of the runs after the last synced one, up to this
+ * run, that enters an RFM group or a VIP tier (segment "vip_gold", previous "vip_silver" or null), for
+ * reachable customers, with the RFM score of the run they entered in. Leaving sends nothing. $1 shop,
+ * $2 sync id, $3 last synced run number, $4 this run number.
  */
 export const BUILD_EVENTS = `
   INSERT INTO klaviyo_sync_events (shop_id, sync_id, run_id, run_number, as_of, customer_id, email, phone, from_group,
                                    to_group, rfm_score)
-  SELECT $1, $2, e.run_id, e.run_number, e.as_of, e.customer_id, ${EMAIL}, ${PHONE}, e.from_group, e.to_group, e.rfm_score
-  FROM (
-    SELECT r.id AS run_id, r.run_number, r.as_of, c.customer_id, c.from_group, c.to_group, m.rfm_score
-    FROM segment_runs r
-    JOIN segment_changes c ON c.shop_id = r.shop_id AND c.run_id = r.id
-    LEFT JOIN segment_memberships m ON m.shop_id = c.shop_id AND m.run_id = c.run_id AND m.customer_id = c.customer_id
-    WHERE r.shop_id = $1 AND r.status = 'succeeded' AND r.run_number > $3 AND r.run_number <= $4 AND c.to_group IS NOT NULL
-    UNION ALL
-    SELECT r.id, r.run_number, r.as_of, m.customer_id, 'vip_' || p.vip_tier, 'vip_' || m.vip_tier, m.rfm_score
-    FROM segment_runs r
-    JOIN segment_memberships m ON m.shop_id = r.shop_id AND m.run_id = r.id
-    LEFT JOIN segment_memberships p ON p.shop_id = r.shop_id AND p.run_id = r.previous_run_id AND p.customer_id = m.customer_id
-    WHERE r.shop_id = $1 AND r.status = 'succeeded' AND r.run_number > $3 AND r.run_number <= $4
-      AND m.vip_tier IS NOT NULL AND m.vip_tier IS DISTINCT FROM p.vip_tier
-  ) AS e
-  JOIN customers cu ON cu.shop_id = $1 AND cu.customer_id = e.customer_id
-  WHERE ${EMAIL} IS NOT NULL OR ${PHONE} IS NOT NULL`;
+  SELECT $1, $2, r.id, r.run_number, r.as_of, c.customer_id, ${EMAIL}, ${PHONE},
+         CASE WHEN c.family = 'vip' THEN 'vip_' || c.from_group ELSE c.from_group END,
+         CASE WHEN c.family = 'vip' THEN 'vip_' || c.to_group ELSE c.to_group END, m.rfm_score
+  FROM segment_runs r
+  JOIN segment_changes c ON c.shop_id = r.shop_id AND c.run_id = r.id
+  JOIN customers cu ON cu.shop_id = c.shop_id AND cu.customer_id = c.customer_id
+  LEFT JOIN segment_memberships m ON m.shop_id = c.shop_id AND m.run_id = c.run_id AND m.customer_id = c.customer_id
+  WHERE r.shop_id = $1 AND r.status = 'succeeded' AND r.run_number > $3 AND r.run_number <= $4
+    AND c.to_group IS NOT NULL AND (${EMAIL} IS NOT NULL OR ${PHONE} IS NOT NULL)`;
 
 /**
  * Confirms a finished import job in the ledger: its profiles (but those Klaviyo rejected) now carry the

@@ -204,19 +204,26 @@ function centreDistancesSql(centres: number): string {
   return Array.from({ length: centres }, (_, i) => `, ${distance(i)} AS centre_distance_${i}`).join('');
 }
 
-/** Customers whose group changed since the previous run. $1 shop, $2 run, $3 previous run (may be null). */
+/**
+ * Customers whose RFM group (family 'rfm') or VIP tier (family 'vip') changed since the previous run, from
+ * one join of the two runs. $1 shop, $2 run, $3 previous run (may be null).
+ */
 export const INSERT_CHANGES = `
-  INSERT INTO segment_changes (shop_id, run_id, customer_id, from_group, to_group)
-  SELECT $1, $2, coalesce(c.customer_id, p.customer_id), p.rfm_group, c.rfm_group
-  FROM (SELECT customer_id, rfm_group FROM segment_memberships WHERE shop_id = $1 AND run_id = $2) c
-  FULL JOIN (SELECT customer_id, rfm_group FROM segment_memberships WHERE shop_id = $1 AND run_id = $3) p
-    USING (customer_id)
-  WHERE c.rfm_group IS DISTINCT FROM p.rfm_group`;
+  INSERT INTO segment_changes (shop_id, run_id, customer_id, family, from_group, to_group)
+  SELECT $1, $2, j.customer_id, x.family, x.from_group, x.to_group
+  FROM (SELECT coalesce(c.customer_id, p.customer_id) AS customer_id, p.rfm_group AS p_rfm, c.rfm_group AS c_rfm,
+               p.vip_tier AS p_vip, c.vip_tier AS c_vip
+        FROM (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships WHERE shop_id = $1 AND run_id = $2) c
+        FULL JOIN (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships WHERE shop_id = $1 AND run_id = $3) p
+          USING (customer_id)
+        WHERE c.rfm_group IS DISTINCT FROM p.rfm_group OR c.vip_tier IS DISTINCT FROM p.vip_tier) AS j
+  CROSS JOIN LATERAL (VALUES ('rfm', j.p_rfm, j.c_rfm), ('vip', j.p_vip, j.c_vip)) AS x (family, from_group, to_group)
+  WHERE x.from_group IS DISTINCT FROM x.to_group`;
 
-/** Movers between groups, by (from, to); stayers are the group counts minus those who moved in. */
+/** Movers between RFM groups, by (from, to); stayers are the group counts minus those who moved in. */
 export const MOVERS = `
   SELECT from_group, to_group, count(*)::int AS customers FROM segment_changes
-  WHERE shop_id = $1 AND run_id = $2 GROUP BY from_group, to_group`;
+  WHERE shop_id = $1 AND run_id = $2 AND family = 'rfm' GROUP BY from_group, to_group`;
 
 export const GROUP_STATS = `
   SELECT rfm_group AS group, count(*)::int AS customers, avg(recency_days)::float8 AS mean_recency,
