@@ -6,11 +6,11 @@ import type { EventCursor, KlaviyoSyncRepository, SyncRow } from './klaviyo-sync
 import type { SyncProgress } from './sync-progress';
 
 /**
- * "Entered Segment" events for every group change and VIP tier entered in the runs since the last sync
- * (BUILD_EVENTS), 1,000 per bulk job
- * (an event is a few hundred bytes: far from the 5 MB limit). Each carries a unique_id made of shop, run,
- * customer and segment, so a job sent again after a crash or a lost answer stores nothing twice and no
- * flow fires twice. The cursor (run number and customer) is saved after each accepted job.
+ * "Entered Segment" events for every RFM group and VIP tier entered in the runs since the last sync
+ * (BUILD_EVENTS), 1,000 per bulk job (an event is a few hundred bytes: far from the 5 MB limit). Each
+ * carries a unique_id made of shop, run, customer and segment, so a job sent again after a crash or a lost
+ * answer stores nothing twice and no flow fires twice. The cursor (run number, customer and segment) is
+ * saved after each accepted job.
  */
 export async function sendEnteredSegmentEvents(
   client: KlaviyoClient,
