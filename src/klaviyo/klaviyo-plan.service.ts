@@ -58,7 +58,7 @@ export class KlaviyoPlanService {
       const lastSynced = await repository.lastSyncedRunNumber(shop.id);
       let events = 0;
       if (lastSynced !== null) {
-        await repository.buildEvents(shop.id, DRY_RUN_SYNC, lastSynced, run.runNumber);
+        await repository.buildEvents(shop.id, DRY_RUN_SYNC, lastSynced, run.runNumber, saved.map((segment) => segment.key));
         events = await repository.eventCount(shop.id, DRY_RUN_SYNC);
       }
       const names = new Map(segments.map((segment) => [segment.key, segment.listName]));

@@ -1,5 +1,5 @@
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
-import { APPLY_IMPORT, BUILD_EVENTS, BUILD_PLAN, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
+import { APPLY_IMPORT, BUILD_EVENTS, BUILD_PLAN, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
 
 export interface ListRow {
   segmentKey: string;
@@ -214,8 +214,12 @@ export class KlaviyoSyncRepository {
     await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys]);
   }
 
-  async buildEvents(shopId: number, syncId: number, afterRunNumber: number, runNumber: number): Promise<void> {
+  /** The sync's events: RFM group and VIP tier entries (BUILD_EVENTS), and entries of the enabled saved segments. */
+  async buildEvents(shopId: number, syncId: number, afterRunNumber: number, runNumber: number, enabledSegments: string[]): Promise<void> {
     await this.db.query(BUILD_EVENTS, [shopId, syncId, afterRunNumber, runNumber]);
+    if (enabledSegments.length) {
+      await this.db.query(BUILD_SAVED_SEGMENT_EVENTS, [shopId, syncId, afterRunNumber, runNumber, enabledSegments]);
+    }
   }
 
   async unreachable(shopId: number, runId: number): Promise<number> {

@@ -165,7 +165,7 @@ export class KlaviyoSyncService {
 
     let events = 0;
     if (!sync.baseline && lastSynced !== null) {
-      events = await sendEnteredSegmentEvents(client, repository, shop.domain, sync, lastSynced, progress);
+      events = await sendEnteredSegmentEvents(client, repository, shop.domain, sync, lastSynced, enabled, progress);
     } else {
       messages.push('First sync: the baseline is set and no "Entered Segment" event is sent (no flow fires for the whole base)');
     }

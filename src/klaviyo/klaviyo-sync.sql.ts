@@ -120,6 +120,30 @@ export const BUILD_EVENTS = `
     AND c.to_group IS NOT NULL AND (${EMAIL} IS NOT NULL OR ${PHONE} IS NOT NULL)`;
 
 /**
+ * The "Entered Segment" events of enabled saved segments: members of this run's segment who were not
+ * members at the last synced run (segment "segment_<key>", previous segment null). A segment created
+ * after that run had finished sends none this time: its first members are its baseline, as the first
+ * sync's are (the run saves its catalogue before it finishes).
+ * $1 shop, $2 sync id, $3 last synced run number, $4 this run number, $5 enabled saved segment keys.
+ */
+export const BUILD_SAVED_SEGMENT_EVENTS = `
+  INSERT INTO klaviyo_sync_events (shop_id, sync_id, run_id, run_number, as_of, customer_id, email, phone, from_group,
+                                   to_group, rfm_score)
+  SELECT $1, $2, r.id, r.run_number, r.as_of, cur.customer_id, ${EMAIL}, ${PHONE}, NULL, 'segment_' || s.key, m.rfm_score
+  FROM segment_runs r
+  JOIN segment_runs synced ON synced.shop_id = r.shop_id AND synced.run_number = $3
+  JOIN saved_segment_members cur ON cur.shop_id = r.shop_id AND cur.run_id = r.id
+  CROSS JOIN LATERAL unnest(cur.segment_ids) AS entered (segment_id)
+  JOIN saved_segments s ON s.shop_id = r.shop_id AND s.segment_id = entered.segment_id
+  JOIN customers cu ON cu.shop_id = cur.shop_id AND cu.customer_id = cur.customer_id
+  LEFT JOIN saved_segment_members before ON before.shop_id = r.shop_id AND before.run_id = synced.id
+    AND before.customer_id = cur.customer_id
+  LEFT JOIN segment_memberships m ON m.shop_id = r.shop_id AND m.run_id = r.id AND m.customer_id = cur.customer_id
+  WHERE r.shop_id = $1 AND r.run_number = $4 AND s.key = ANY($5::text[]) AND s.created_at <= synced.finished_at
+    AND NOT coalesce(entered.segment_id = ANY(before.segment_ids), false)
+    AND (${EMAIL} IS NOT NULL OR ${PHONE} IS NOT NULL)`;
+
+/**
  * Confirms a finished import job in the ledger: its profiles (but those Klaviyo rejected) now carry the
  * hash they were sent with and are in the job's lists besides those they were in. $1 shop,
  * $2 customer ids, $3 hashes, $4 list keys, $5 rejected customer ids.

@@ -6,10 +6,11 @@ import type { EventCursor, KlaviyoSyncRepository, SyncRow } from './klaviyo-sync
 import type { SyncProgress } from './sync-progress';
 
 /**
- * "Entered Segment" events for every RFM group and VIP tier entered in the runs since the last sync
- * (BUILD_EVENTS), 1,000 per bulk job (an event is a few hundred bytes: far from the 5 MB limit). Each
- * carries a unique_id made of shop, run, customer and segment, so a job sent again after a crash or a lost
- * answer stores nothing twice and no flow fires twice. The cursor (run number, customer and segment) is
+ * "Entered Segment" events for every RFM group and VIP tier entered in the runs since the last sync, and
+ * every enabled saved segment entered since then (see KlaviyoSyncRepository.buildEvents), 1,000 per bulk
+ * job (an event is a few hundred bytes: far from the 5 MB limit). Each carries a unique_id made of shop,
+ * run, customer and segment, so a job sent again after a crash or a lost answer stores nothing twice and
+ * no flow fires twice. The cursor (run number, customer and segment) is
  * saved after each accepted job.
  */
 export async function sendEnteredSegmentEvents(
@@ -18,11 +19,12 @@ export async function sendEnteredSegmentEvents(
   shopDomain: string,
   sync: SyncRow,
   lastSyncedRunNumber: number,
+  enabledSegments: string[],
   progress: SyncProgress,
 ): Promise<number> {
   if (!sync.eventsCursor) {
     await repository.clearEvents(sync.shopId, sync.id);
-    await repository.buildEvents(sync.shopId, sync.id, lastSyncedRunNumber, sync.runNumber);
+    await repository.buildEvents(sync.shopId, sync.id, lastSyncedRunNumber, sync.runNumber, enabledSegments);
   }
   const total = await repository.eventCount(sync.shopId, sync.id);
   progress.phase('klaviyo events', total);
