@@ -11,6 +11,7 @@ import { DeletedRecords1764310000001 } from './1764310000001-DeletedRecords';
 import { KlaviyoSync1764320000000 } from './1764320000000-KlaviyoSync';
 import { UnloggedSyncPlan1764330000000 } from './1764330000000-UnloggedSyncPlan';
 import { EventsPerSegment1764340000000 } from './1764340000000-EventsPerSegment';
+import { PlanPropertiesAsColumns1764350000000 } from './1764350000000-PlanPropertiesAsColumns';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   KlaviyoSync1764320000000,
   UnloggedSyncPlan1764330000000,
   EventsPerSegment1764340000000,
+  PlanPropertiesAsColumns1764350000000,
 ];

@@ -3,7 +3,7 @@ import { KlaviyoConnectService } from '../src/klaviyo/klaviyo-connect.service';
 import { KlaviyoPlanService } from '../src/klaviyo/klaviyo-plan.service';
 import { CredentialCipher } from '../src/shops/credential-cipher';
 import { FakeKlaviyo } from './fakes/klaviyo';
-import { API_KEY, expectIntendedState, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { API_KEY, expectIntendedState, intendedState, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
 import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
 
 jest.setTimeout(300_000);
@@ -108,6 +108,8 @@ describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily li
       15 + Number((await db().query(`SELECT count(*)::int AS n FROM segment_memberships m JOIN customers c USING (shop_id, customer_id) WHERE m.shop_id = $1 AND m.vip_tier IS NOT NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)`, [w.shop.id]))[0].n),
     );
     expect(plan.sample.map((profile) => profile.customerId)).toEqual(['c01', 'c02', 'c03']);
+    const intended = await intendedState(db(), w.shop.id, await latestRunId(db(), w.shop.id));
+    expect(plan.sample.map((profile) => profile.properties)).toEqual(['c01', 'c02', 'c03'].map((id) => intended.properties.get(id)));
     expect(fake.totalCalls()).toBe(0);
     expect(await counts()).toEqual(tables.map(() => 0));
   });

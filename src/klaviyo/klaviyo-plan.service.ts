@@ -5,7 +5,9 @@ import type { ShopsRepository } from '../shops/shops.repository';
 import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { listCreationsAllowed, parseKlaviyoSettings, syncedSegments } from './core/synced-segments';
 import type { PlannedList, SyncPlan } from './core/sync-plan';
-import { KlaviyoSyncRepository } from './klaviyo-sync.repository';
+import { profileProperties } from './core/profiles';
+import { KlaviyoSyncRepository, type PlanProfileRow } from './klaviyo-sync.repository';
+import { PLAN_PROFILE_COLUMNS } from './klaviyo-sync.sql';
 import { VIP_TIERS } from './vip-tiers';
 
 /** The sync id the dry run plans under, inside a transaction that is rolled back: nothing stays. */
@@ -62,8 +64,8 @@ export class KlaviyoPlanService {
         events = await repository.eventCount(shop.id, DRY_RUN_SYNC);
       }
       const names = new Map(segments.map((segment) => [segment.key, segment.listName]));
-      const sample: { customer_id: string; add_lists: string[]; properties: Record<string, unknown> }[] = await runner.query(
-        `SELECT customer_id, add_lists, properties FROM klaviyo_sync_plan WHERE shop_id = $1 AND sync_id = $2 AND upsert
+      const sample: (PlanProfileRow & { add_lists: string[] })[] = await runner.query(
+        `SELECT ${PLAN_PROFILE_COLUMNS}, add_lists FROM klaviyo_sync_plan WHERE shop_id = $1 AND sync_id = $2 AND upsert
          ORDER BY customer_id LIMIT $3`,
         [shop.id, DRY_RUN_SYNC, sampleSize],
       );
@@ -80,7 +82,7 @@ export class KlaviyoPlanService {
         sample: sample.map((row) => ({
           customerId: row.customer_id,
           joins: row.add_lists.map((key) => names.get(key) ?? key),
-          properties: row.properties,
+          properties: profileProperties(row),
         })),
       };
     } finally {

@@ -1,5 +1,13 @@
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
-import { APPLY_IMPORT, BUILD_EVENTS, BUILD_PLAN, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
+import type { ProfileProperties } from './core/profiles';
+import {
+  APPLY_IMPORT,
+  BUILD_EVENTS,
+  BUILD_PLAN,
+  BUILD_SAVED_SEGMENT_EVENTS,
+  COUNT_UNREACHABLE,
+  PLAN_PROFILE_COLUMNS,
+} from './klaviyo-sync.sql';
 
 export interface ListRow {
   segmentKey: string;
@@ -24,13 +32,13 @@ export interface PendingJob {
   hashes: string[];
 }
 
-export interface PlanProfileRow {
+/** A planned profile (PLAN_PROFILE_COLUMNS): identity, hash, and one column per profile property. */
+export type PlanProfileRow = {
   customer_id: string;
   email: string | null;
   phone: string | null;
-  properties: Record<string, unknown>;
   properties_hash: string;
-}
+} & ProfileProperties;
 
 /** Profiles to upsert that join the same lists (one import job adds all its profiles to all its lists). */
 export interface UpsertGroup {
@@ -239,7 +247,7 @@ export class KlaviyoSyncRepository {
 
   async upsertBatch(shopId: number, syncId: number, addKey: string, after: string, limit: number): Promise<PlanProfileRow[]> {
     return this.db.query(
-      `SELECT customer_id, email, phone, properties, properties_hash FROM klaviyo_sync_plan
+      `SELECT ${PLAN_PROFILE_COLUMNS} FROM klaviyo_sync_plan
        WHERE shop_id = $1 AND sync_id = $2 AND upsert AND add_key = $3 AND customer_id > $4
        ORDER BY customer_id LIMIT $5`,
       [shopId, syncId, addKey, after, limit],

@@ -111,7 +111,7 @@ export class ProfileImport {
             customerId: row.customer_id,
             email: row.email,
             phone: row.phone,
-            properties: row.properties,
+            properties: row,
           });
           const bytes = profileBytes(profile);
           figures.profiles += 1;

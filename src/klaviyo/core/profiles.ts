@@ -61,11 +61,17 @@ export function reachable(customer: { email: string | null; phone: string | null
   return emailOf(customer.email) !== null || e164(customer.phone) !== null;
 }
 
+/** Exactly the profile properties, in their fixed order, from figures that may hold more (a plan row): absent ones null. */
+export function profileProperties(figures: ProfileProperties): Record<ProfilePropertyName, unknown> {
+  const properties = {} as Record<ProfilePropertyName, unknown>;
+  for (const name of PROFILE_PROPERTIES) properties[name] = figures[name] ?? null;
+  return properties;
+}
+
 export function toSdkProfile(customer: SyncedCustomer): SdkProfile {
   const email = emailOf(customer.email);
   const phone = e164(customer.phone);
-  const properties: Record<string, unknown> = {};
-  for (const name of PROFILE_PROPERTIES) properties[name] = customer.properties[name] ?? null;
+  const properties = profileProperties(customer.properties);
   return {
     type: 'profile',
     attributes: {
