@@ -1,4 +1,5 @@
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
+import { LedgerWrites } from './ledger-writes';
 import type { ProfileProperties } from './core/profiles';
 import {
   APPLY_IMPORT,
@@ -40,6 +41,14 @@ export type PlanProfileRow = {
   properties_hash: string;
 } & ProfileProperties;
 
+/** One of `of` shares of the customers (by a hash of their id) whose plan one statement builds. */
+export interface PlanPart {
+  of: number;
+  index: number;
+}
+
+export const WHOLE_PLAN: PlanPart = { of: 1, index: 0 };
+
 /** Profiles to upsert that join the same lists (one import job adds all its profiles to all its lists). */
 export interface UpsertGroup {
   addKey: string;
@@ -64,20 +73,10 @@ export interface EventRow {
 
 /** Every statement of the Klaviyo destination's state (see migrations/1764320000000-KlaviyoSync.ts). */
 export class KlaviyoSyncRepository {
-  /**
-   * The ledger writes of this repository's sync, one after the other: import jobs are applied while
-   * profile ids are looked up, and two multi-row updates of the same profiles in different orders could
-   * deadlock.
-   */
-  private ledgerWrites: Promise<unknown> = Promise.resolve();
+  /** Import jobs are applied while profile ids are looked up and written: see LedgerWrites. */
+  private readonly ledgerWrites = new LedgerWrites();
 
   constructor(private readonly db: SqlExecutor) {}
-
-  private serially<T>(write: () => Promise<T>): Promise<T> {
-    const next = this.ledgerWrites.then(write, write);
-    this.ledgerWrites = next.catch(() => undefined);
-    return next;
-  }
 
   // --- lists -------------------------------------------------------------------------------------------
 
@@ -217,9 +216,10 @@ export class KlaviyoSyncRepository {
     run: { id: number; runNumber: number },
     enabledSegments: string[],
     readyListKeys: string[],
+    part: PlanPart = WHOLE_PLAN,
   ): Promise<void> {
     await settingsForLargeSets(this.db);
-    await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys]);
+    await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys, part.of, part.index]);
   }
 
   /** The sync's events: RFM group and VIP tier entries (BUILD_EVENTS), and entries of the enabled saved segments. */
@@ -278,7 +278,7 @@ export class KlaviyoSyncRepository {
   /** Records Klaviyo profile ids in the ledger and the plan. */
   async saveProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
     if (ids.size === 0) return;
-    return this.serially(() => this.writeProfileIds(shopId, syncId, ids));
+    return this.ledgerWrites.exclusive(() => this.writeProfileIds(shopId, syncId, ids));
   }
 
   private async writeProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
@@ -313,7 +313,7 @@ export class KlaviyoSyncRepository {
 
   /** Confirms removals from a list in the ledger (after Klaviyo's 2xx). */
   async applyRemoval(shopId: number, listKey: string, customerIds: string[]): Promise<void> {
-    await this.serially(() => this.db.query(
+    await this.ledgerWrites.exclusive(() => this.db.query(
       `UPDATE klaviyo_profiles SET lists = array_remove(lists, $2), updated_at = now()
        WHERE shop_id = $1 AND customer_id = ANY($3::text[])`,
       [shopId, listKey, customerIds],
@@ -363,7 +363,8 @@ export class KlaviyoSyncRepository {
   }
 
   /**
-   * A finished job applied, in an order safe to repeat: errors recorded, the ledger updated, then the job
+   * A finished job applied, in an order safe to repeat (jobs of one plan may be applied at once: their
+   * customers are disjoint): errors recorded, the ledger updated, then the job
    * dropped (a crash in between applies it again, to the same result).
    */
   async applyJob(
@@ -371,7 +372,7 @@ export class KlaviyoSyncRepository {
     job: PendingJob,
     errors: { customerId: string | null; code: string; detail: string }[],
   ): Promise<void> {
-    return this.serially(() => this.writeJob(shopId, job, errors));
+    return this.ledgerWrites.shared(() => this.writeJob(shopId, job, errors));
   }
 
   private async writeJob(

@@ -19,6 +19,8 @@ import { KlaviyoNotConnectedError } from './klaviyo-connect.service';
 
 /** How long a sync's lease on its shop lasts without renewal (a killed sync blocks the next one this long at most). */
 const LEASE_SECONDS = 60;
+/** Parts the plan is built in at once, at most: a million-customer plan took 11 s in one statement, 7 in two. */
+const PLAN_PARTS = 2;
 /** Ledger rows written by one sync past which the planner's statistics of the ledger are refreshed. */
 const LEDGER_ROWS_WORTH_ANALYZE = 10_000;
 
@@ -141,11 +143,7 @@ export class KlaviyoSyncService {
       );
     }
 
-    await this.db.transaction(async (manager) => {
-      const planner = new KlaviyoSyncRepository(manager);
-      await planner.clearPlan(shop.id, sync.id);
-      await planner.buildPlan(shop.id, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, [...lists.ready.keys()]);
-    });
+    await this.buildPlan(repository, sync, enabled, [...lists.ready.keys()]);
     const groups = await repository.upsertGroups(shop.id, sync.id);
     const planned = groups.reduce((sum, group) => sum + group.profiles, 0);
     const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
@@ -189,6 +187,28 @@ export class KlaviyoSyncService {
       events,
       messages,
     };
+  }
+
+  /**
+   * The sync's plan, in PLAN_PARTS parts built at once on connections of their own when the pool has them (a
+   * statement uses one core of the server). A part that fails fails the sync; the next one clears and rebuilds
+   * the whole plan.
+   */
+  private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]) {
+    await repository.clearPlan(sync.shopId, sync.id);
+    const of = Math.max(1, Math.min(PLAN_PARTS, this.db.options.poolSize ?? 1));
+    const parts = await Promise.allSettled(
+      Array.from({ length: of }, (_, index) =>
+        this.db.transaction((manager) =>
+          new KlaviyoSyncRepository(manager).buildPlan(sync.shopId, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, readyListKeys, {
+            of,
+            index,
+          }),
+        ),
+      ),
+    );
+    const failed = parts.find((part) => part.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
   /** The segments synced as lists, and the enabled saved segment keys that exist. */

@@ -15,6 +15,14 @@ function e164Sql(column: string): string {
 }
 
 const EMAIL = `nullif(btrim(cu.email), '')`;
+
+/**
+ * Whether a customer belongs to part $8 of $7 of the plan (all of them when $7 is 1, which the planner sees
+ * before it runs). `column` is a trusted column name, never data.
+ */
+function inPart(column: string): string {
+  return `($7 = 1 OR mod(hashtext(${column}) & 2147483647, $7) = $8)`;
+}
 const PHONE = e164Sql('cu.phone');
 
 /**
@@ -25,8 +33,10 @@ const PHONE = e164Sql('cu.phone');
  * reachable) leave every list. The properties are the run's columns, kept as columns (PLAN_PROFILE_COLUMNS
  * reads them) and compared by a 64-bit hash of them (a change goes unseen only on a 1 in 2^64 collision):
  * building JSON in SQL for a million profiles cost more than the rest of the plan together.
+ * The plan can be built in parts, each a share of the customers by a hash of their id, on connections of
+ * their own: one statement uses one core of the database server.
  * Parameters: $1 shop, $2 sync id, $3 run id, $4 run number, $5 enabled saved segment keys, $6 keys of the
- * segments whose list exists.
+ * segments whose list exists, $7 number of parts, $8 this part (0 to $7 - 1).
  */
 export const BUILD_PLAN = `
   INSERT INTO klaviyo_sync_plan (shop_id, sync_id, customer_id, email, phone, rfm_group, rfm_score, r, f, m, recency_days,
@@ -36,17 +46,18 @@ export const BUILD_PLAN = `
     SELECT sm.customer_id, array_agg(s.key ORDER BY s.key) AS keys
     FROM saved_segment_members sm CROSS JOIN LATERAL unnest(sm.segment_ids) AS sid
     JOIN saved_segments s ON s.shop_id = sm.shop_id AND s.segment_id = sid
-    WHERE sm.shop_id = $1 AND sm.run_id = $3
+    WHERE sm.shop_id = $1 AND sm.run_id = $3 AND ${inPart('sm.customer_id')}
     GROUP BY sm.customer_id
   ), changed AS (
     SELECT c.customer_id, max(r.as_of) AS at
     FROM segment_changes c JOIN segment_runs r ON r.id = c.run_id
-    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $4 AND c.to_group IS NOT NULL
+    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $4 AND c.to_group IS NOT NULL AND ${inPart('c.customer_id')}
     GROUP BY c.customer_id
   ), identities AS (
     -- OFFSET 0: each customer's email and phone worked out once, not again wherever they are used.
     SELECT customer_id, email, phone
-    FROM (SELECT cu.customer_id, ${EMAIL} AS email, ${PHONE} AS phone FROM customers cu WHERE cu.shop_id = $1 OFFSET 0) AS c
+    FROM (SELECT cu.customer_id, ${EMAIL} AS email, ${PHONE} AS phone FROM customers cu
+          WHERE cu.shop_id = $1 AND ${inPart('cu.customer_id')} OFFSET 0) AS c
     WHERE email IS NOT NULL OR phone IS NOT NULL
   ), desired AS (
     SELECT m.customer_id, id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days, m.frequency,
@@ -64,11 +75,11 @@ export const BUILD_PLAN = `
     JOIN identities id ON id.customer_id = m.customer_id
     LEFT JOIN saved sv ON sv.customer_id = m.customer_id
     LEFT JOIN changed ch ON ch.customer_id = m.customer_id
-    WHERE m.shop_id = $1 AND m.run_id = $3
+    WHERE m.shop_id = $1 AND m.run_id = $3 AND ${inPart('m.customer_id')}
     -- OFFSET 0 keeps the hash and the lists one computation per customer (inlined, each use repeats it).
     OFFSET 0
   ), ledger AS (
-    SELECT customer_id, profile_id, properties_hash, lists FROM klaviyo_profiles WHERE shop_id = $1
+    SELECT customer_id, profile_id, properties_hash, lists FROM klaviyo_profiles WHERE shop_id = $1 AND ${inPart('customer_id')}
   ), diff AS (
     SELECT coalesce(d.customer_id, l.customer_id) AS customer_id, d.customer_id IS NOT NULL AS wanted,
            l.customer_id IS NOT NULL AS known, d.email, d.phone, d.rfm_group, d.rfm_score, d.r, d.f, d.m,
