@@ -45,7 +45,7 @@ export class KlaviyoPlanService {
       const { deferred } = listCreationsAllowed(missing, await repository.listsCreatedToday(shop.id), DAILY_LIST_CREATIONS);
       const deferredKeys = new Set(deferred.map((segment) => segment.key));
       const listKeys = segments.map((segment) => segment.key).filter((key) => !deferredKeys.has(key));
-      await repository.buildPlan(shop.id, DRY_RUN_SYNC, run, saved.map((segment) => segment.key), listKeys);
+      const groups = await repository.buildPlan(shop.id, DRY_RUN_SYNC, run, saved.map((segment) => segment.key), listKeys);
 
       const joining = await countsBy(runner, `SELECT k, count(*)::int AS n FROM klaviyo_sync_plan CROSS JOIN LATERAL unnest(add_lists) AS k
          WHERE shop_id = $1 AND sync_id = $2 GROUP BY k`, shop.id);
@@ -56,7 +56,7 @@ export class KlaviyoPlanService {
         joining: joining.get(segment.key) ?? 0,
         leaving: leaving.get(segment.key) ?? 0,
       }));
-      const upserts = (await repository.upsertGroups(shop.id, DRY_RUN_SYNC)).reduce((sum, group) => sum + group.profiles, 0);
+      const upserts = groups.reduce((sum, group) => sum + group.profiles, 0);
       const lastSynced = await repository.lastSyncedRunNumber(shop.id);
       let events = 0;
       if (lastSynced !== null) {

@@ -49,6 +49,16 @@ export interface PlanPart {
 
 export const WHOLE_PLAN: PlanPart = { of: 1, index: 0 };
 
+/** The upsert groups of a plan built in parts, in the order of their keys. */
+export function mergeUpsertGroups(parts: UpsertGroup[][]): UpsertGroup[] {
+  const merged = new Map<string, UpsertGroup>();
+  for (const group of parts.flat()) {
+    const known = merged.get(group.addKey);
+    merged.set(group.addKey, known ? { ...known, profiles: known.profiles + group.profiles } : { ...group });
+  }
+  return [...merged.values()].sort((a, b) => (a.addKey < b.addKey ? -1 : a.addKey > b.addKey ? 1 : 0));
+}
+
 /** Profiles to upsert that join the same lists (one import job adds all its profiles to all its lists). */
 export interface UpsertGroup {
   addKey: string;
@@ -209,7 +219,7 @@ export class KlaviyoSyncRepository {
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
   }
 
-  /** The sync's plan (see BUILD_PLAN). Call it inside a transaction: its settings last for that transaction. */
+  /** The sync's plan (see BUILD_PLAN), or one part of it; its upsert groups. Call it inside a transaction: its settings last for that transaction. */
   async buildPlan(
     shopId: number,
     syncId: number,
@@ -217,9 +227,10 @@ export class KlaviyoSyncRepository {
     enabledSegments: string[],
     readyListKeys: string[],
     part: PlanPart = WHOLE_PLAN,
-  ): Promise<void> {
+  ): Promise<UpsertGroup[]> {
     await settingsForLargeSets(this.db);
-    await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys, part.of, part.index]);
+    const rows = await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys, part.of, part.index]);
+    return rows.map((row: any) => ({ addKey: row.add_key, addLists: row.add_lists, profiles: row.n }));
   }
 
   /** The sync's events: RFM group and VIP tier entries (BUILD_EVENTS), and entries of the enabled saved segments. */
@@ -233,16 +244,6 @@ export class KlaviyoSyncRepository {
   async unreachable(shopId: number, runId: number): Promise<number> {
     const [row] = await this.db.query(COUNT_UNREACHABLE, [shopId, runId]);
     return row.n;
-  }
-
-  /** The upsert groups (profiles joining the same lists), with their sizes. */
-  async upsertGroups(shopId: number, syncId: number): Promise<UpsertGroup[]> {
-    const rows = await this.db.query(
-      `SELECT add_key, add_lists, count(*)::int AS n FROM klaviyo_sync_plan
-       WHERE shop_id = $1 AND sync_id = $2 AND upsert GROUP BY add_key, add_lists ORDER BY add_key`,
-      [shopId, syncId],
-    );
-    return rows.map((row: any) => ({ addKey: row.add_key, addLists: row.add_lists, profiles: row.n }));
   }
 
   async upsertBatch(shopId: number, syncId: number, addKey: string, after: string, limit: number): Promise<PlanProfileRow[]> {

@@ -8,7 +8,7 @@ import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { parseKlaviyoSettings, syncedSegments, type SyncedSegment } from './core/synced-segments';
 import type { KlaviyoClient } from './klaviyo-client';
 import { ensureLists } from './klaviyo-lists';
-import { KlaviyoSyncRepository, type SyncRow } from './klaviyo-sync.repository';
+import { KlaviyoSyncRepository, mergeUpsertGroups, type SyncRow, type UpsertGroup } from './klaviyo-sync.repository';
 import { ProfileImport } from './profile-import';
 import { lookUpDepartingProfiles, removeFromLists } from './list-removals';
 import { sendEnteredSegmentEvents } from './segment-events';
@@ -143,8 +143,7 @@ export class KlaviyoSyncService {
       );
     }
 
-    await this.buildPlan(repository, sync, enabled, [...lists.ready.keys()]);
-    const groups = await repository.upsertGroups(shop.id, sync.id);
+    const groups = await this.buildPlan(repository, sync, enabled, [...lists.ready.keys()]);
     const planned = groups.reduce((sum, group) => sum + group.profiles, 0);
     const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
 
@@ -194,7 +193,7 @@ export class KlaviyoSyncService {
    * statement uses one core of the server). A part that fails fails the sync; the next one clears and rebuilds
    * the whole plan.
    */
-  private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]) {
+  private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]): Promise<UpsertGroup[]> {
     await repository.clearPlan(sync.shopId, sync.id);
     const of = Math.max(1, Math.min(PLAN_PARTS, this.db.options.poolSize ?? 1));
     const parts = await Promise.allSettled(
@@ -209,6 +208,7 @@ export class KlaviyoSyncService {
     );
     const failed = parts.find((part) => part.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
+    return mergeUpsertGroups(parts.map((part) => (part as PromiseFulfilledResult<UpsertGroup[]>).value));
   }
 
   /** The segments synced as lists, and the enabled saved segment keys that exist. */

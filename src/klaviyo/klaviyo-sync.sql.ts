@@ -36,9 +36,12 @@ const PHONE = e164Sql('cu.phone');
  * The plan can be built in parts, each a share of the customers by a hash of their id, on connections of
  * their own: one statement uses one core of the database server.
  * Parameters: $1 shop, $2 sync id, $3 run id, $4 run number, $5 enabled saved segment keys, $6 keys of the
- * segments whose list exists, $7 number of parts, $8 this part (0 to $7 - 1).
+ * segments whose list exists, $7 number of parts, $8 this part (0 to $7 - 1). Returns the upsert groups
+ * (profiles joining the same lists: one import job adds all its profiles to all its lists) and their sizes,
+ * counted as the rows are written rather than by reading them again.
  */
 export const BUILD_PLAN = `
+  WITH plan_rows AS (
   INSERT INTO klaviyo_sync_plan (shop_id, sync_id, customer_id, email, phone, rfm_group, rfm_score, r, f, m, recency_days,
                                  orders, net_spent, aov, vip_tier, segments, last_segment_change, predicted_clv, churn_risk,
                                  properties_hash, upsert, add_lists, add_key, remove_lists, profile_id)
@@ -100,7 +103,10 @@ export const BUILD_PLAN = `
   SELECT $1, $2, customer_id, email, phone, rfm_group, rfm_score, r, f, m, recency_days, frequency, monetary, aov, vip_tier,
          coalesce(segments, '{}'::text[]), last_change, predicted_clv, churn_risk,
          coalesce(hash, properties_hash), upsert, adds, array_to_string(adds, ','), removes, profile_id
-  FROM planned`;
+  FROM planned
+  RETURNING upsert, add_key, add_lists
+  )
+  SELECT add_key, add_lists, count(*)::int AS n FROM plan_rows WHERE upsert GROUP BY add_key, add_lists`;
 
 /**
  * A planned profile's identity, hash and the figures its properties are made of, named as the properties

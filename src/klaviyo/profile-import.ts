@@ -63,7 +63,7 @@ export class ProfileImport {
     await this.drain();
   }
 
-  /** Sends the plan's upsert groups (see KlaviyoSyncRepository.upsertGroups). */
+  /** Sends the plan's upsert groups (see KlaviyoSyncRepository.buildPlan). */
   async send(syncId: number, groups: UpsertGroup[], listIds: Map<string, string>): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
