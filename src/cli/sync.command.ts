@@ -27,12 +27,16 @@ export function syncCommand(): Command {
     );
 }
 
-/** Progress bars on stderr: profiles sent (with jobs pending and rate-limit waits), removals, events. */
+/** Progress bars on stderr: profiles sent (with jobs pending, list removals and rate-limit waits), then events. */
 function terminalProgress(): SyncProgress {
   let bar: Progress | null = null;
   let label = '';
-  let extra = { jobsPending: 0, rateLimitWaits: 0 };
-  const relabel = () => bar?.update(`${label} (${extra.jobsPending} jobs pending, ${extra.rateLimitWaits} rate-limit waits)`);
+  let extra = { jobsPending: 0, rateLimitWaits: 0, removed: 0 };
+  const relabel = () =>
+    bar?.update(
+      `${label} (${extra.jobsPending} jobs pending, ${extra.removed.toLocaleString('en-US')} list removals, ` +
+        `${extra.rateLimitWaits} rate-limit waits)`,
+    );
   return {
     phase: (name, total) => {
       label = name;

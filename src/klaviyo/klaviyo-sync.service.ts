@@ -11,7 +11,7 @@ import { ensureLists } from './klaviyo-lists';
 import { KlaviyoSyncRepository, mergeUpsertGroups, type SyncRow, type UpsertGroup } from './klaviyo-sync.repository';
 import { ProfileImport } from './profile-import';
 import { lookUpDepartingProfiles, removeFromLists } from './list-removals';
-import { sendEnteredSegmentEvents } from './segment-events';
+import { prepareEnteredSegmentEvents, sendEnteredSegmentEvents } from './segment-events';
 import { processDeletions } from './destination-deletions';
 import { VIP_TIERS } from './vip-tiers';
 import { SILENT_PROGRESS, type SyncProgress } from './sync-progress';
@@ -148,21 +148,31 @@ export class KlaviyoSyncService {
     const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
 
     progress.phase('klaviyo profiles', planned);
-    // The profile ids of departing customers are looked up meanwhile: another endpoint, another limit.
-    const [sent, lookups] = await Promise.allSettled([
+    // Departures meanwhile: other endpoints, other limits. Events wait for both, so a flow they trigger
+    // finds the profile and its lists up to date.
+    const departures = async () => {
+      const lookedUp = await lookUpDepartingProfiles(client, repository, shop.id, sync.id);
+      return { lookedUp, removals: await removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress) };
+    };
+    const eventsDue = !sync.baseline && lastSynced !== null;
+    const [sent, departed, prepared] = await Promise.allSettled([
       imports.send(sync.id, groups, lists.ready),
-      lookUpDepartingProfiles(client, repository, shop.id, sync.id),
+      departures(),
+      eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : Promise.resolve(),
     ]);
     if (sent.status === 'rejected') throw sent.reason;
-    if (lookups.status === 'rejected') throw lookups.reason;
-    progress.done(`${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs`);
+    if (departed.status === 'rejected') throw departed.reason;
+    if (prepared.status === 'rejected') throw prepared.reason;
+    const { lookedUp, removals } = departed.value;
+    progress.done(
+      `${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs, ` +
+        `${removals.removed.toLocaleString('en-US')} list removals`,
+    );
     if (imports.figures.profilesConfirmed >= LEDGER_ROWS_WORTH_ANALYZE) await repository.refreshLedgerStatistics();
 
-    const removals = await removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress);
-
     let events = 0;
-    if (!sync.baseline && lastSynced !== null) {
-      events = await sendEnteredSegmentEvents(client, repository, shop.domain, sync, lastSynced, enabled, progress);
+    if (eventsDue) {
+      events = await sendEnteredSegmentEvents(client, repository, shop.domain, sync, progress);
     } else {
       messages.push('First sync: the baseline is set and no "Entered Segment" event is sent (no flow fires for the whole base)');
     }
@@ -182,7 +192,7 @@ export class KlaviyoSyncService {
       jobGroups: imports.figures.groups,
       removals: removals.removed,
       removalsByList: removals.byList,
-      profileIdsLookedUp: lookups.value,
+      profileIdsLookedUp: lookedUp,
       events,
       messages,
     };

@@ -14,7 +14,8 @@ const LOOKUPS_AT_ONCE = 10;
  * per profile (fetching a million ids from the jobs would cost 10,000 calls at 150/min). So the ledger
  * keeps an id once known, and the ids still missing are looked up first (lookUpDepartingProfiles, while the
  * import jobs run), only for the customers who leave a list. Each removal (1,000 per call) is confirmed in the ledger
- * after Klaviyo's 2xx. Customers Klaviyo has no profile for are in no list: the ledger just forgets them.
+ * after Klaviyo's 2xx. Removals run while the import jobs do: a customer leaves one list and joins others, never
+ * the same. Customers Klaviyo has no profile for are in no list: the ledger just forgets them.
  */
 export async function removeFromLists(
   client: KlaviyoClient,
@@ -25,29 +26,25 @@ export async function removeFromLists(
   progress: SyncProgress,
 ): Promise<RemovalFigures> {
   const counts = await repository.removalCounts(shopId, syncId);
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts) };
-  if (total === 0) return figures;
-  progress.phase('klaviyo removals', total);
-
-  let removed = 0;
-  for (const [listKey] of counts) {
-    const listId = listIds.get(listKey);
-    let cursor = '';
-    for (;;) {
-      const batch = await repository.removalBatch(shopId, syncId, listKey, cursor, REMOVAL_BATCH);
-      if (batch.length === 0) break;
-      cursor = batch[batch.length - 1].customer_id;
-      const profileIds = batch.map((row) => row.profile_id).filter((id): id is string => id !== null);
-      // A list whose row is gone (disabled and never created) has no members to remove in Klaviyo.
-      if (listId && profileIds.length) await client.removeFromList(listId, profileIds);
-      await repository.applyRemoval(shopId, listKey, batch.map((row) => row.customer_id));
-      removed += batch.length;
-      progress.advance(batch.length);
-    }
-  }
-  progress.done(`${removed.toLocaleString('en-US')} list removals`);
-  figures.removed = removed;
+  // Lists at once (the limiter paces the calls); progress as a figure, since the import jobs have the bar.
+  await Promise.all(
+    [...counts.keys()].map(async (listKey) => {
+      const listId = listIds.get(listKey);
+      let cursor = '';
+      for (;;) {
+        const batch = await repository.removalBatch(shopId, syncId, listKey, cursor, REMOVAL_BATCH);
+        if (batch.length === 0) break;
+        cursor = batch[batch.length - 1].customer_id;
+        const profileIds = batch.map((row) => row.profile_id).filter((id): id is string => id !== null);
+        // A list whose row is gone (disabled and never created) has no members to remove in Klaviyo.
+        if (listId && profileIds.length) await client.removeFromList(listId, profileIds);
+        await repository.applyRemoval(shopId, listKey, batch.map((row) => row.customer_id));
+        figures.removed += batch.length;
+        progress.status({ removed: figures.removed });
+      }
+    }),
+  );
   return figures;
 }
 

@@ -10,22 +10,16 @@ import type { SyncProgress } from './sync-progress';
  * every enabled saved segment entered since then (see KlaviyoSyncRepository.buildEvents), 1,000 per bulk
  * job (an event is a few hundred bytes: far from the 5 MB limit). Each carries a unique_id made of shop,
  * run, customer and segment, so a job sent again after a crash or a lost answer stores nothing twice and
- * no flow fires twice. The cursor (run number, customer and segment) is
- * saved after each accepted job.
+ * no flow fires twice. The cursor (run number, customer and segment) is saved after each accepted job.
+ * Sends what prepareEnteredSegmentEvents worked out.
  */
 export async function sendEnteredSegmentEvents(
   client: KlaviyoClient,
   repository: KlaviyoSyncRepository,
   shopDomain: string,
   sync: SyncRow,
-  lastSyncedRunNumber: number,
-  enabledSegments: string[],
   progress: SyncProgress,
 ): Promise<number> {
-  if (!sync.eventsCursor) {
-    await repository.clearEvents(sync.shopId, sync.id);
-    await repository.buildEvents(sync.shopId, sync.id, lastSyncedRunNumber, sync.runNumber, enabledSegments);
-  }
   const total = await repository.eventCount(sync.shopId, sync.id);
   progress.phase('klaviyo events', total);
   let cursor = parseEventsCursor(sync.eventsCursor);
@@ -58,6 +52,21 @@ export async function sendEnteredSegmentEvents(
   }
   progress.done(`${sent.toLocaleString('en-US')} "Entered Segment" events`);
   return sent;
+}
+
+/**
+ * The sync's events worked out (unless an interrupted run of it has begun sending them): they depend on the
+ * runs only, so this runs while the profiles are sent.
+ */
+export async function prepareEnteredSegmentEvents(
+  repository: KlaviyoSyncRepository,
+  sync: SyncRow,
+  lastSyncedRunNumber: number,
+  enabledSegments: string[],
+): Promise<void> {
+  if (sync.eventsCursor) return;
+  await repository.clearEvents(sync.shopId, sync.id);
+  await repository.buildEvents(sync.shopId, sync.id, lastSyncedRunNumber, sync.runNumber, enabledSegments);
 }
 
 /**

@@ -3,7 +3,7 @@ export interface SyncProgress {
   /** A new phase ("profiles", "removals", "events"), with its amount of work when known. */
   phase(label: string, total?: number): void;
   advance(n: number): void;
-  status(figures: { jobsPending?: number; rateLimitWaits?: number }): void;
+  status(figures: { jobsPending?: number; rateLimitWaits?: number; removed?: number }): void;
   done(message: string): void;
 }
 
