@@ -19,7 +19,4 @@ module.exports = {
     ],
   },
   testTimeout: 120000,
-  // Two workers even on two cores (jest's default there is one): most suites wait on the database and the
-  // fakes, so the suite takes about 7 minutes instead of 17.
-  maxWorkers: 2,
 };

@@ -28,7 +28,7 @@ export async function removeFromLists(
   const counts = await repository.removalCounts(shopId, syncId);
   const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts) };
   // Lists at once (the limiter paces the calls); progress as a figure, since the import jobs have the bar.
-  await Promise.all(
+  await settleAll(
     [...counts.keys()].map(async (listKey) => {
       const listId = listIds.get(listKey);
       let cursor = '';
@@ -68,7 +68,7 @@ export async function lookUpDepartingProfiles(
     lookedUp += missing.length;
     const pages: string[][] = [];
     for (let i = 0; i < missing.length; i += LOOKUP_BATCH) pages.push(missing.slice(i, i + LOOKUP_BATCH));
-    const found = await Promise.all(pages.map((page) => client.profileIdsByExternalId(page)));
+    const found = await settleAll(pages.map((page) => client.profileIdsByExternalId(page)));
     await repository.saveProfileIds(shopId, syncId, new Map(found.flatMap((ids) => [...ids])));
   }
 }
@@ -77,4 +77,15 @@ export interface RemovalFigures {
   removed: number;
   /** Departures per list key. */
   byList: Record<string, number>;
+}
+
+/**
+ * Every task's result once all have settled, or the first failure once all have settled: a sync that stops
+ * leaves no call or ledger write of its own still running behind it (the next sync may already have begun).
+ */
+async function settleAll<T>(tasks: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
