@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { settleAll } from '../async/settle-all';
 import type { DataSource } from 'typeorm';
 import { RFM_GROUPS } from '../segmentation/core/rfm-groups';
 import { SegmentRunRepository } from '../segmentation/segment-run.repository';
@@ -155,15 +156,11 @@ export class KlaviyoSyncService {
       return { lookedUp, removals: await removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress) };
     };
     const eventsDue = !sync.baseline && lastSynced !== null;
-    const [sent, departed, prepared] = await Promise.allSettled([
+    const [, { lookedUp, removals }] = await settleAll([
       imports.send(sync.id, groups, lists.ready),
       departures(),
       eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : Promise.resolve(),
     ]);
-    if (sent.status === 'rejected') throw sent.reason;
-    if (departed.status === 'rejected') throw departed.reason;
-    if (prepared.status === 'rejected') throw prepared.reason;
-    const { lookedUp, removals } = departed.value;
     progress.done(
       `${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs, ` +
         `${removals.removed.toLocaleString('en-US')} list removals`,
@@ -206,7 +203,7 @@ export class KlaviyoSyncService {
   private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]): Promise<UpsertGroup[]> {
     await repository.clearPlan(sync.shopId, sync.id);
     const of = Math.max(1, Math.min(PLAN_PARTS, this.db.options.poolSize ?? 1));
-    const parts = await Promise.allSettled(
+    const parts = await settleAll(
       Array.from({ length: of }, (_, index) =>
         this.db.transaction((manager) =>
           new KlaviyoSyncRepository(manager).buildPlan(sync.shopId, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, readyListKeys, {
@@ -216,9 +213,7 @@ export class KlaviyoSyncService {
         ),
       ),
     );
-    const failed = parts.find((part) => part.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    return mergeUpsertGroups(parts.map((part) => (part as PromiseFulfilledResult<UpsertGroup[]>).value));
+    return mergeUpsertGroups(parts);
   }
 
   /** The segments synced as lists, and the enabled saved segment keys that exist. */

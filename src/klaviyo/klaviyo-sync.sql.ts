@@ -15,6 +15,7 @@ function e164Sql(column: string): string {
 }
 
 const EMAIL = `nullif(btrim(cu.email), '')`;
+const PHONE = e164Sql('cu.phone');
 
 /**
  * Whether a customer belongs to part $8 of $7 of the plan (all of them when $7 is 1, which the planner sees
@@ -23,7 +24,6 @@ const EMAIL = `nullif(btrim(cu.email), '')`;
 function inPart(column: string): string {
   return `($7 = 1 OR mod(hashtext(${column}) & 2147483647, $7) = $8)`;
 }
-const PHONE = e164Sql('cu.phone');
 
 /**
  * The plan: one row per customer whose profile must change in Klaviyo. For every reachable member of the

@@ -1,3 +1,4 @@
+import { settleAll } from '../async/settle-all';
 import type { KlaviyoClient } from './klaviyo-client';
 import type { KlaviyoSyncRepository } from './klaviyo-sync.repository';
 import type { SyncProgress } from './sync-progress';
@@ -77,15 +78,4 @@ export interface RemovalFigures {
   removed: number;
   /** Departures per list key. */
   byList: Record<string, number>;
-}
-
-/**
- * Every task's result once all have settled, or the first failure once all have settled: a sync that stops
- * leaves no call or ledger write of its own still running behind it (the next sync may already have begun).
- */
-async function settleAll<T>(tasks: Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(tasks);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }

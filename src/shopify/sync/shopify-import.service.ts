@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { settleAll } from '../../async/settle-all';
 import { ShopsRepository } from '../../shops/shops.repository';
 import { StoreRepository } from '../../store/store.repository';
 import { missingScopeMessage, missingScopes, type ShopifyResource } from '../core/bulk-failures';
@@ -124,8 +125,5 @@ async function importAllByBulk(ctx: ImportContext): Promise<ResourceImport[]> {
   const others = (['orders', 'checkouts'] as const).map((resource) =>
     importByBulk({ ...ctx, customersWritten }, resource).then((result) => reportDone(ctx, result)),
   );
-  const settled = await Promise.allSettled([customers, ...others]);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<ResourceImport>).value);
+  return settleAll([customers, ...others]);
 }
