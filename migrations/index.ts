@@ -12,6 +12,8 @@ import { KlaviyoSync1764320000000 } from './1764320000000-KlaviyoSync';
 import { UnloggedSyncPlan1764330000000 } from './1764330000000-UnloggedSyncPlan';
 import { EventsPerSegment1764340000000 } from './1764340000000-EventsPerSegment';
 import { PlanPropertiesAsColumns1764350000000 } from './1764350000000-PlanPropertiesAsColumns';
+import { TrendLinesIndex1764360000000 } from './1764360000000-TrendLinesIndex';
+import { RunCustomerValues1764370000000 } from './1764370000000-RunCustomerValues';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -29,4 +31,6 @@ export const MIGRATIONS = [
   UnloggedSyncPlan1764330000000,
   EventsPerSegment1764340000000,
   PlanPropertiesAsColumns1764350000000,
+  TrendLinesIndex1764360000000,
+  RunCustomerValues1764370000000,
 ];

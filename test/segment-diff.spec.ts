@@ -179,6 +179,47 @@ describe.each(testDatabaseTargets())('segment runs over time on $name', (target)
     ]);
   });
 
+  it('fails a run whose memberships cannot be written, and leaves none of the values it worked out on the side', async () => {
+    const store = buildArchetypeStore();
+    const shop = await shopWith('full-disk.myshopify.com', store);
+    // As if the database refused the write (a full disk, a lost connection): the values are committed by then
+    // when they were worked out on a connection of their own.
+    await db.query(`
+      CREATE FUNCTION refuse_memberships() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$`);
+    await db.query(`
+      CREATE TRIGGER refuse_memberships BEFORE INSERT ON segment_memberships
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_memberships()`);
+    try {
+      await expect(service.run(shop, { asOf: store.asOf, seed: 42 })).rejects.toThrow('No space left on device');
+    } finally {
+      await db.query(`DROP TRIGGER refuse_memberships ON segment_memberships`);
+      await db.query(`DROP FUNCTION refuse_memberships()`);
+    }
+    expect(await runs(shop.id)).toEqual([
+      { run_number: 1, status: 'failed', previous_run_id: null, customers: null, error: 'could not extend file: No space left on device', memberships: 0, changes: 0 },
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM segment_run_values WHERE shop_id = $1`, [shop.id])).toEqual([{ n: 0 }]);
+  });
+
+  it("clears the values a stopped run of the shop left behind, never another shop's, and keeps none of its own", async () => {
+    const store = buildArchetypeStore();
+    const shop = await shopWith('stopped.myshopify.com', store);
+    const other = await shopsRepo.ensure('busy.myshopify.com', { currency: 'EUR' });
+    // A run killed after its values were committed, and a run of another shop in progress.
+    await db.query(
+      `INSERT INTO segment_run_values (shop_id, run_id, customer_id, p_alive) VALUES ($1, 9001, 'loyal-001', 0.5), ($2, 9002, 'loyal-001', 0.7)`,
+      [shop.id, other.id],
+    );
+
+    const summary = await service.run(shop, { asOf: store.asOf, seed: 42 });
+
+    expect(summary.customers).toBe(60);
+    const left = await db.query(`SELECT shop_id, run_id::int AS run_id, customer_id, p_alive FROM segment_run_values ORDER BY shop_id`);
+    expect(left).toEqual([{ shop_id: other.id, run_id: 9002, customer_id: 'loyal-001', p_alive: 0.7 }]);
+    await db.query(`DELETE FROM segment_run_values WHERE shop_id = $1`, [other.id]);
+  });
+
   it("runs one shop without reading or writing another's rows, though both use the same customer ids", async () => {
     const storeA = buildArchetypeStore();
     // Shop B: the same customers, each order worth twice as much, and one more order for sleepers-001.

@@ -62,33 +62,33 @@ export const INSERT_RUN_VALUE_GRID = `
 const jsRound = (y: string) => `(floor(${y}) + CASE WHEN ${y} - floor(${y}) >= 0.5 THEN 1 ELSE 0 END)`;
 
 /**
- * The memberships' predicted-value columns, in the memberships' order (p_alive, churn_risk,
- * expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv, expected_next_order_at),
- * from the row `s` of valueGridJoinSql: value and CLV rounded to cents as the core's callers round them
- * (Math.round(y · 100) / 100).
+ * Each customer's predicted-value columns, in the memberships' order, into segment_run_values: p_alive,
+ * churn_risk, expected_orders_90d, expected_orders_365d, expected_order_value and predicted_clv (rounded to
+ * cents as the core's callers round them, Math.round(y · 100) / 100), expected_next_order_at, and
+ * expected_reorder_at (the customer's own rhythm: last purchase day + the mean gap between purchase days,
+ * at 00:00 UTC; known without a model). The Gamma-Gamma order value is computed once per customer (OFFSET 0
+ * keeps the planner from copying the expression into every use) with the core's operations in the core's
+ * order, in float8 like JavaScript's numbers (core/clv/gamma-gamma.ts expectedOrderValue:
+ * p·(v + x·z̄) / (p·x + q − 1), +∞ when the denominator is not positive).
+ * $1 shop, $2 run, $3 p, $4 q, $5 v of the Gamma-Gamma fit: null when the store has no model (the grid is
+ * then empty and every value column but the reorder date null).
  */
-export const CUSTOMER_VALUE_COLUMNS = `s.p_alive, 1 - s.p_alive, s.expected_orders_90d, s.expected_orders_365d,
-    ${jsRound('s.order_value * 100')} / 100, ${jsRound('(s.orders_over_horizon * s.order_value) * 100')} / 100,
-    s.expected_next_order_at`;
-
-/**
- * Each customer's summary and its scores in the grid, as `s`, with the Gamma-Gamma order value computed
- * once per customer (OFFSET 0 keeps the planner from copying the expression into every use) with the core's
- * operations in the core's order, in float8 like JavaScript's numbers (core/clv/gamma-gamma.ts
- * expectedOrderValue: p·(v + x·z̄) / (p·x + q − 1), +∞ when the denominator is not positive). $first,
- * $first+1 and $first+2 are p, q and v of the Gamma-Gamma fit, null when the store has no model (the grid
- * is then empty and every value column null).
- */
-export function valueGridJoinSql(first: number): string {
-  const [p, q, v] = [first, first + 1, first + 2].map((n) => `$${n}::float8`);
-  return `
-  LEFT JOIN (
+export const INSERT_RUN_VALUES = `
+  INSERT INTO segment_run_values (shop_id, run_id, customer_id, p_alive, churn_risk, expected_orders_90d,
+    expected_orders_365d, expected_order_value, predicted_clv, expected_next_order_at, expected_reorder_at)
+  SELECT $1, $2, s.customer_id, s.p_alive, 1 - s.p_alive, s.expected_orders_90d, s.expected_orders_365d,
+         ${jsRound('s.order_value * 100')} / 100, ${jsRound('(s.orders_over_horizon * s.order_value) * 100')} / 100,
+         s.expected_next_order_at,
+         CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
+  FROM (
     SELECT s.customer_id, s.x, s.first_day, s.last_day, g.p_alive, g.expected_orders_90d, g.expected_orders_365d,
            g.orders_over_horizon, g.expected_next_order_at,
-           CASE WHEN ${p} * s.x + ${q} - 1 <= 0 THEN 'Infinity'::float8
-                ELSE (${p} * (${v} + s.x * CASE WHEN s.x > 0 THEN s.zbar ELSE 0 END)) / (${p} * s.x + ${q} - 1)
+           CASE WHEN $3::float8 * s.x + $4::float8 - 1 <= 0 THEN 'Infinity'::float8
+                ELSE ($3::float8 * ($5::float8 + s.x * CASE WHEN s.x > 0 THEN s.zbar ELSE 0 END)) / ($3::float8 * s.x + $4::float8 - 1)
            END AS order_value
     FROM run_value_summaries s
     LEFT JOIN run_value_grid g ON g.x = s.x AND g.t_x = s.t_x AND g.t = s.t
-    OFFSET 0) AS s USING (customer_id)`;
-}
+    OFFSET 0) AS s`;
+
+/** A run's values once the memberships hold them, and those of runs that stopped before. $1 shop. */
+export const CLEAR_RUN_VALUES = `DELETE FROM segment_run_values WHERE shop_id = $1`;

@@ -1,9 +1,9 @@
 import type { RfmGroupModel, RfmPoint } from './core/rfm-groups';
-import type { GammaGammaParameters } from './core/clv';
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FINANCIAL_STATUSES } from './core/eligibility';
 import { NO_SPEND_REASON } from './core/vip-tiers';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { deterministicSample } from './deterministic-sample';
+import { CLEAR_RUN_VALUES } from './customer-values.sql';
 import {
   BUILD_RUN_CATEGORY_SETS,
   BUILD_RUN_FEATURES,
@@ -67,9 +67,23 @@ export class SegmentRunRepository {
 
   async lockShop(shopId: number): Promise<void> {
     await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('segment_run_work'), $1)`, [shopId]);
+    await this.useRunSettings();
+  }
+
+  /** The session settings of a run's set work, for the rest of the caller's transaction. */
+  async useRunSettings(): Promise<void> {
     // Calendar arithmetic on timestamptz follows the session zone; the rules are stated in UTC.
     await this.db.query(`SET LOCAL TimeZone = 'UTC'`);
     await settingsForLargeSets(this.db);
+  }
+
+  /**
+   * Deletes the shop's predicted values of segment_run_values: those of the run once its memberships hold
+   * them, and at a run's start those a stopped run left. Safe under the shop's run lock: a run only starts
+   * working out values once it holds that lock.
+   */
+  async clearValues(shopId: number): Promise<void> {
+    await this.db.query(CLEAR_RUN_VALUES, [shopId]);
   }
 
   async latestSucceededRun(shopId: number, before?: number): Promise<SegmentRunRecord | null> {
@@ -132,29 +146,17 @@ export class SegmentRunRepository {
     return rows.map((row) => [row.u_r, row.u_f, row.u_m]);
   }
 
-  async insertMemberships(
-    shopId: number,
-    runId: number,
-    model: RfmGroupModel,
-    options: { refreshStatistics: boolean; orderValue: GammaGammaParameters | null },
-  ): Promise<void> {
+  async insertMemberships(shopId: number, runId: number, model: RfmGroupModel, options: { refreshStatistics: boolean }): Promise<void> {
     // One centre: every customer is in its group and the nearest-centre expression reads no coordinate.
     const centres =
       model.centres.length === 1 ? [model.centres[0].group] : model.centres.flatMap(({ group, centre }) => [group, ...centre]);
-    // The value grid joins on three float columns, one of them (x) with few values; the planner then expects
-    // crowded hash buckets and sorts a million summaries for a merge join instead (1M: 2.7 s, hashed 1.2 s).
-    await this.db.query(`SET LOCAL enable_mergejoin = off`);
     await this.db.query(insertMembershipsSql(model.centres.length), [
       shopId,
       runId,
       ...centres,
       ...shopifyRfmGroupParameters(),
-      options.orderValue?.p ?? null,
-      options.orderValue?.q ?? null,
-      options.orderValue?.v ?? null,
       NO_SPEND_REASON,
     ]);
-    await this.db.query(`RESET enable_mergejoin`);
     // The diff, the summary and the saved segments join what was just written. The embedded database has no
     // autovacuum to tell the planner how big it is (a 20k-customer run took 57 s instead of 7); on a server,
     // autovacuum does, and an ANALYZE per run would cost a second more with every month of history.
@@ -218,11 +220,13 @@ export class SegmentRunRepository {
     );
   }
 
-  async failRun(runId: number, error: string): Promise<void> {
+  async failRun(run: { id: number; shopId: number }, error: string): Promise<void> {
     await this.db.query(`UPDATE segment_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [
-      runId,
+      run.id,
       error.slice(0, 2000),
     ]);
+    // Values worked out on their own connection are committed; the run's rollback did not take them.
+    await this.db.query(`DELETE FROM segment_run_values WHERE shop_id = $1 AND run_id = $2`, [run.shopId, run.id]);
   }
 }
 

@@ -8,6 +8,8 @@ import { RunVipTiers } from './vip-tiers';
 import { CustomerValues, type CustomerValueOutcome } from './customer-values';
 import { SavedSegmentsRepository } from './saved-segments.repository';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
+import { settleAll } from '../async/settle-all';
+import type { SqlExecutor } from '../store/sql-executor';
 
 export interface SegmentRunOptions {
   /** The moment recency is measured from; now by default. */
@@ -63,21 +65,27 @@ export class SegmentRunService {
       return await this.dataSource.transaction(async (manager) => {
         const runs = new SegmentRunRepository(manager);
         await runs.lockShop(shop.id);
+        await runs.clearValues(shop.id);
         const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
         const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
         options.onStep?.('features');
-        const customers = await runs.buildFeatures(shop.id, asOf);
-        if (customers === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
-        options.onStep?.('clustering');
-        const model = fitRfmGroups(await runs.samplePoints(sampleSize, customers), { seed, restarts: 5 });
+        const clustering = async () => {
+          const found = await runs.buildFeatures(shop.id, asOf);
+          if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
+          options.onStep?.('clustering');
+          return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
+        };
+        // Predicted value reads the store only: on a connection of its own it runs while the features are
+        // built (the two cores both busy); the embedded database has one connection, so it runs after them.
+        const ownConnection = (this.dataSource.options.poolSize ?? 1) > 1;
+        const [{ customers, model }, values] = ownConnection
+          ? await settleAll([clustering(), this.dataSource.transaction((own) => this.predictValues(own, shop.id, run.id, asOf))])
+          : [await clustering(), await this.predictValues(manager, shop.id, run.id, asOf)];
         options.onStep?.('values');
-        const values = await new CustomerValues(manager).predict(shop.id, asOf);
         const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
         options.onStep?.('memberships');
-        await runs.insertMemberships(shop.id, run.id, model, {
-          refreshStatistics: this.refreshStatistics,
-          orderValue: values.status === 'predicted' ? values.model.gammaGamma.parameters : null,
-        });
+        await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
+        await runs.clearValues(shop.id);
         options.onStep?.('diff');
         await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
         options.onStep?.('segments');
@@ -101,9 +109,14 @@ export class SegmentRunService {
         return summary;
       });
     } catch (error) {
-      await new SegmentRunRepository(this.dataSource).failRun(run.id, (error as Error).message);
+      await new SegmentRunRepository(this.dataSource).failRun(run, (error as Error).message);
       throw error;
     }
+  }
+
+  private async predictValues(db: SqlExecutor, shopId: number, runId: number, asOf: Date): Promise<CustomerValueOutcome> {
+    await new SegmentRunRepository(db).useRunSettings();
+    return new CustomerValues(db).predict(shopId, runId, asOf);
   }
 
   private async summarise(

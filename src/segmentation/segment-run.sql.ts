@@ -1,6 +1,5 @@
 import { RECENCY_WEIGHT } from './core/rfm-groups';
 import { shopifyRfmGroupParameters, shopifyRfmGroupSql } from './shopify-rfm.sql';
-import { CUSTOMER_VALUE_COLUMNS, valueGridJoinSql } from './customer-values.sql';
 
 /**
  * The SQL side of a segment run. Each statement mirrors a rule of the pure core (see the header of
@@ -145,15 +144,15 @@ export const BUILD_RUN_FEATURES = `
 
 /**
  * Writes every customer's membership with the group of the nearest centre, the Shopify RFM group of the
- * scores, the VIP tier of `run_vip` and the predicted value (customer-values.sql.ts). Parameters: $1 shop,
- * $2 run, then per centre i (0-based) $3+4i group, $4+4i uR, $5+4i uF, $6+4i uM (a single centre: its group
- * $3 only, as an unused parameter has no type), then the Shopify grid (shopifyRfmGroupParameters) right
- * after the centres, then the Gamma-Gamma p, q and v (null without a model), then the VIP reason of customers
- * with no spend, who are not in `run_vip` (NO_SPEND_REASON).
+ * scores, the VIP tier of `run_vip` and the predicted value of segment_run_values (customer-values.sql.ts).
+ * Parameters: $1 shop, $2 run, then per centre i (0-based) $3+4i group, $4+4i uR, $5+4i uF, $6+4i uM (a
+ * single centre: its group $3 only, as an unused parameter has no type), then the Shopify grid
+ * (shopifyRfmGroupParameters) right after the centres, then the VIP reason of customers with no spend, who
+ * are not in `run_vip` (NO_SPEND_REASON).
  */
 export function insertMembershipsSql(centres: number): string {
   const shopifyFirst = 3 + (centres === 1 ? 1 : 4 * centres);
-  const valueFirst = shopifyFirst + shopifyRfmGroupParameters().length;
+  const noSpendReason = shopifyFirst + shopifyRfmGroupParameters().length;
   return `
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
@@ -161,17 +160,16 @@ export function insertMembershipsSql(centres: number): string {
     vip_tier, vip_base_tier, vip_reason, trailing_12m_spend, p_alive,
     churn_risk, expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv,
     expected_next_order_at, expected_reorder_at)
-  SELECT $1, $2, customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
+  SELECT $1, $2, rf.customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
          (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)},
          ${shopifyRfmGroupSql(shopifyFirst)}, p.vip_tier, p.vip_base_tier,
-         coalesce(p.vip_reason, $${valueFirst + 3}::text), trailing_12m_spend,
-         ${CUSTOMER_VALUE_COLUMNS},
-         -- The customer's own rhythm: last purchase day + the mean gap between purchase days, at 00:00 UTC.
-         CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
-  FROM (SELECT run_features.*${centreDistancesSql(centres)} FROM run_features OFFSET 0) AS run_features
-  ${valueGridJoinSql(valueFirst)}
-  LEFT JOIN run_vip p USING (customer_id)`;
+         coalesce(p.vip_reason, $${noSpendReason}::text), trailing_12m_spend,
+         v.p_alive, v.churn_risk, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
+         v.predicted_clv, v.expected_next_order_at, v.expected_reorder_at
+  FROM (SELECT run_features.*${centreDistancesSql(centres)} FROM run_features OFFSET 0) AS rf
+  LEFT JOIN segment_run_values v ON v.shop_id = $1 AND v.run_id = $2 AND v.customer_id = rf.customer_id
+  LEFT JOIN run_vip p ON p.customer_id = rf.customer_id`;
 }
 
 /**

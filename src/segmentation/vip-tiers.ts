@@ -78,6 +78,9 @@ export class RunVipTiers {
       await this.db.query(INSERT_RUN_VIP, [ids, tiers, baseTiers, reasons]);
     }
     await this.db.query(CLOSE_VIP_INPUTS);
+    // The memberships join this table; without statistics the planner hashed the million feature rows
+    // instead of these (1M customers: 9.2 s for that insert, 7.4 s with them).
+    await this.db.query(`ANALYZE run_vip`);
     const { buyers, raised, lowered } = tally;
     const counts = { silver: tally.silver, gold: tally.gold, platinum: tally.platinum };
     return { mode: settings.mode, thresholds, counts, buyers, raised, lowered };
