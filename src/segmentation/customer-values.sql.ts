@@ -1,3 +1,5 @@
+import { trendPurchasesSql } from './segment-attributes.sql';
+
 /**
  * The SQL side of predicted customer value in a segment run: the per-customer summaries the BG/NBD and
  * Gamma-Gamma models read (core/clv/summary.ts, same conventions), and the table the scores land in.
@@ -70,16 +72,20 @@ const jsRound = (y: string) => `(floor(${y}) + CASE WHEN ${y} - floor(${y}) >= 0
  * keeps the planner from copying the expression into every use) with the core's operations in the core's
  * order, in float8 like JavaScript's numbers (core/clv/gamma-gamma.ts expectedOrderValue:
  * p·(v + x·z̄) / (p·x + q − 1), +∞ when the denominator is not positive).
+ * With them, each customer's trend purchases (segment-attributes.sql.ts), which also read the store only and
+ * are asked for by the catalogue's trend followers at every run; every customer with one has a summary.
  * $1 shop, $2 run, $3 p, $4 q, $5 v of the Gamma-Gamma fit: null when the store has no model (the grid is
- * then empty and every value column but the reorder date null).
+ * then empty and every value column but the reorder date null), $6 as-of, $7 eligible statuses, $8 window years.
  */
 export const INSERT_RUN_VALUES = `
+  WITH ${trendPurchasesSql({ shop: '$1', asOf: '$6', statuses: '$7', years: '$8' })}
   INSERT INTO segment_run_values (shop_id, run_id, customer_id, p_alive, churn_risk, expected_orders_90d,
-    expected_orders_365d, expected_order_value, predicted_clv, expected_next_order_at, expected_reorder_at)
+    expected_orders_365d, expected_order_value, predicted_clv, expected_next_order_at, expected_reorder_at, trend_orders)
   SELECT $1, $2, s.customer_id, s.p_alive, 1 - s.p_alive, s.expected_orders_90d, s.expected_orders_365d,
          ${jsRound('s.order_value * 100')} / 100, ${jsRound('(s.orders_over_horizon * s.order_value) * 100')} / 100,
          s.expected_next_order_at,
-         CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END
+         CASE WHEN s.x >= 1 THEN ((s.last_day + floor((s.last_day - s.first_day) / s.x)::int)::timestamp AT TIME ZONE 'UTC') END,
+         coalesce(t.trend_orders, 0)
   FROM (
     SELECT s.customer_id, s.x, s.first_day, s.last_day, g.p_alive, g.expected_orders_90d, g.expected_orders_365d,
            g.orders_over_horizon, g.expected_next_order_at,
@@ -88,7 +94,8 @@ export const INSERT_RUN_VALUES = `
            END AS order_value
     FROM run_value_summaries s
     LEFT JOIN run_value_grid g ON g.x = s.x AND g.t_x = s.t_x AND g.t = s.t
-    OFFSET 0) AS s`;
+    OFFSET 0) AS s
+  LEFT JOIN trend_orders t ON t.customer_id = s.customer_id`;
 
-/** A run's values once the memberships hold them, and those of runs that stopped before. $1 shop. */
+/** A run's values once the memberships and saved segments hold them, and those of runs that stopped before. $1 shop. */
 export const CLEAR_RUN_VALUES = `DELETE FROM segment_run_values WHERE shop_id = $1`;

@@ -33,7 +33,7 @@ export type CustomerValueOutcome =
  * Predicted value for a segment run: summaries in SQL (`run_value_summaries`), the models fitted in the core
  * on a sample, the BG/NBD scores of every distinct (x, t_x, T) computed by the core page by page into
  * `run_value_grid`, then each customer's value columns, Gamma-Gamma order value and CLV computed in SQL, into
- * segment_run_values for the memberships to copy. It reads the store only, so the run gives it a connection
+ * segment_run_values for the memberships to copy, with the customer's trend purchases for the saved segments. It reads the store only, so the run gives it a connection
  * and transaction of its own when it can, and it runs while the features are built. A store the models
  * cannot describe gets no value columns and the reason, never invented numbers.
  */
@@ -46,7 +46,16 @@ export class CustomerValues {
     // The grid joins on three float columns, one of them (x) with few values; the planner then expects
     // crowded hash buckets and sorts a million summaries for a merge join instead (1M: 2.7 s, hashed 1.2 s).
     await this.db.query(`SET LOCAL enable_mergejoin = off`);
-    await this.db.query(INSERT_RUN_VALUES, [shopId, runId, gammaGamma?.p ?? null, gammaGamma?.q ?? null, gammaGamma?.v ?? null]);
+    await this.db.query(INSERT_RUN_VALUES, [
+      shopId,
+      runId,
+      gammaGamma?.p ?? null,
+      gammaGamma?.q ?? null,
+      gammaGamma?.v ?? null,
+      asOf,
+      ELIGIBLE_FINANCIAL_STATUSES,
+      ELIGIBILITY_WINDOW_YEARS,
+    ]);
     await this.db.query(`RESET enable_mergejoin`);
     // The memberships join these rows; without statistics the planner guesses a handful.
     await this.db.query(`ANALYZE segment_run_values`);

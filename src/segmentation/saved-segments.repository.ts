@@ -119,7 +119,8 @@ export class SavedSegmentsRepository {
   /**
    * Writes the members of every saved segment of the shop at a run, in one scan of the attribute rows: each
    * customer's row lists the segments whose compiled condition it meets. Returns members per segment key.
-   * Runs inside the segment run's transaction, after its memberships: it reads the run's feature table.
+   * Runs inside the segment run's transaction, after its memberships: it reads the run's feature table and
+   * the trend purchases counted beside it (segment_run_values).
    */
   async evaluateAll(shopId: number, runId: number, asOf: Date): Promise<Record<string, number>> {
     const segments = await this.list(shopId);

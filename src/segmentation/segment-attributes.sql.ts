@@ -6,8 +6,9 @@ import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query'
  * spend, abandoned-checkout attributes from the checkouts. Saved segments and previews select from it with a
  * compiled query. $1 shop, $2 run, $3 as-of, $4 eligible statuses, $5 window years.
  *
- * trend_purchase_share reads the lines of new products (product_launches, kept by the store writer), so it
- * is only computed when a query asks for it.
+ * trend_purchase_share reads the lines of new products (product_launches, kept by the store writer). Inside
+ * a segment run each customer's trend purchases are counted beside the features (segment_run_values,
+ * customer-values.sql.ts); elsewhere they are counted here, only when a query asks for them.
  *
  * Open checkouts are those after the customer's last order. Inside a segment run (buyers 'run') the last
  * orders come from the run's analyzed feature table: the memberships just written have no statistics on a
@@ -19,6 +20,12 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
     options.buyers === 'run'
       ? 'run_features m ON m.customer_id = k.customer_id'
       : 'segment_memberships m ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id';
+  const trendHere = options.trend && options.buyers === 'stored';
+  const trendJoin = !options.trend
+    ? ''
+    : trendHere
+      ? 'LEFT JOIN trend_orders t ON t.customer_id = c.customer_id'
+      : 'LEFT JOIN segment_run_values t ON t.shop_id = $1 AND t.run_id = $2 AND t.customer_id = c.customer_id';
   return `
   WITH eligibility AS (
     -- Types $4 even when no trend purchases are asked for (an untyped unused parameter is an error).
@@ -42,7 +49,7 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
     SELECT customer_id, max(latest) AS latest, array_remove(array_agg(category ORDER BY category), '') AS categories
     FROM open_checkout_categories
     GROUP BY customer_id
-  )${options.trend ? `, ${TREND_PURCHASES}` : ''}
+  )${trendHere ? `, ${trendPurchasesSql({ shop: '$1', asOf: '$3', statuses: '$4', years: '$5' })}` : ''}
   SELECT c.customer_id,
          coalesce(m.monetary, 0) AS amount_spent,
          coalesce(m.frequency, 0) AS number_of_orders,
@@ -59,43 +66,48 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
          m.expected_reorder_at AS expected_reorder_date,
          o.latest AS abandoned_checkout_date,
          coalesce(o.categories, '{}') AS abandoned_checkout_categories,
-         ${options.trend ? `CASE WHEN m.frequency > 0 THEN round(coalesce(t.orders, 0)::numeric / m.frequency, 4) END` : 'NULL::numeric'} AS trend_purchase_share
+         ${options.trend ? `CASE WHEN m.frequency > 0 THEN round(coalesce(t.trend_orders, 0)::numeric / m.frequency, 4) END` : 'NULL::numeric'} AS trend_purchase_share
   FROM customers c
   LEFT JOIN segment_memberships m ON m.shop_id = c.shop_id AND m.run_id = $2 AND m.customer_id = c.customer_id
   LEFT JOIN open_checkouts o ON o.customer_id = c.customer_id
-  ${options.trend ? 'LEFT JOIN trend_orders t ON t.customer_id = c.customer_id' : ''}
+  ${trendJoin}
   WHERE c.shop_id = $1`;
 }
 
 /**
  * Trend purchases (GRAMMAR.md): a product launches at its first sale in the store's history up to as-of; it
  * is new if it launched at least 30 days after the history's first order; an eligible order placed within
- * 30 days of a new product's launch and containing it is a trend purchase.
+ * 30 days of a new product's launch and containing it is a trend purchase. CTEs ending in trend_orders
+ * (customer_id, trend_orders), for the caller's WITH; the placeholders name the caller's parameters.
  */
-const TREND_PURCHASES = `
+export function trendPurchasesSql(p: { shop: string; asOf: string; statuses: string; years: string }): string {
+  return `
   history AS (
-    SELECT min(created_at) AS start FROM orders WHERE shop_id = $1 AND created_at <= $3::timestamptz
+    SELECT min(created_at) AS start FROM orders WHERE shop_id = ${p.shop} AND created_at <= ${p.asOf}::timestamptz
   ),
   new_products AS (
-    SELECT p.product_id, p.first_sold_at AS launched_at
-    FROM product_launches p CROSS JOIN history h
-    WHERE p.shop_id = $1 AND p.first_sold_at <= $3::timestamptz AND p.first_sold_at - h.start >= interval '30 days'
+    SELECT np.product_id, np.first_sold_at AS launched_at
+    FROM product_launches np CROSS JOIN history h
+    WHERE np.shop_id = ${p.shop} AND np.first_sold_at <= ${p.asOf}::timestamptz AND np.first_sold_at - h.start >= interval '30 days'
   ),
   new_product_lines AS MATERIALIZED (
-    SELECT l.order_id, p.launched_at
-    FROM new_products p JOIN order_lines l ON l.shop_id = $1 AND l.product_id = p.product_id
+    SELECT l.order_id, np.launched_at
+    FROM new_products np JOIN order_lines l ON l.shop_id = ${p.shop} AND l.product_id = np.product_id
   ),
   -- A semi-join, so each order counts once without a DISTINCT and the planner keeps the lines (new products
   -- only) on the hashed or sorted side instead of hashing every order of the store (1M customers: 4.6 s, now 3.5).
   trend_orders AS (
-    SELECT o.customer_id, count(*) AS orders
+    SELECT o.customer_id, count(*) AS trend_orders
     FROM orders o
-    WHERE o.shop_id = $1 AND o.customer_id IS NOT NULL AND o.cancelled_at IS NULL AND o.financial_status = ANY($4::text[])
-      AND o.created_at > $3::timestamptz - make_interval(years => $5) AND o.created_at <= $3::timestamptz
+    WHERE o.shop_id = ${p.shop} AND o.customer_id IS NOT NULL AND o.cancelled_at IS NULL
+      AND o.financial_status = ANY(${p.statuses}::text[])
+      AND o.created_at > ${p.asOf}::timestamptz - make_interval(years => ${p.years})
+      AND o.created_at <= ${p.asOf}::timestamptz
       AND EXISTS (SELECT 1 FROM new_product_lines l
                   WHERE l.order_id = o.order_id AND o.created_at - l.launched_at <= interval '30 days')
     GROUP BY o.customer_id
   )`;
+}
 
 /** The compiler's column for each attribute: the same-named column of the attributes row `a`. */
 export const SEGMENT_ATTRIBUTE_COLUMNS: SegmentQueryColumns = Object.fromEntries(

@@ -75,8 +75,9 @@ export class SegmentRunService {
           options.onStep?.('clustering');
           return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
         };
-        // Predicted value reads the store only: on a connection of its own it runs while the features are
-        // built (the two cores both busy); the embedded database has one connection, so it runs after them.
+        // Predicted value and trend purchases read the store only: on a connection of its own they are worked
+        // out while the features are built (both cores busy); the embedded database has one connection, so
+        // they come after them.
         const ownConnection = (this.dataSource.options.poolSize ?? 1) > 1;
         const [{ customers, model }, values] = ownConnection
           ? await settleAll([clustering(), this.dataSource.transaction((own) => this.predictValues(own, shop.id, run.id, asOf))])
@@ -85,13 +86,13 @@ export class SegmentRunService {
         const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
         options.onStep?.('memberships');
         await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
-        await runs.clearValues(shop.id);
         options.onStep?.('diff');
         await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
         options.onStep?.('segments');
         const savedSegments = new SavedSegmentsRepository(manager);
         await savedSegments.refreshCatalogue(shop.id, run.id);
         const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
+        await runs.clearValues(shop.id);
         options.onStep?.('summary');
         const summary = await this.summarise(runs, shop, run, previous, model, started);
         summary.rfmScheme = settings.rfmScheme;
