@@ -36,7 +36,9 @@ export const DEFAULT_SAMPLE_SIZE = 50_000;
  * on (a sample of) the points; predicted value; VIP tiers (thresholds in SQL, each customer through the
  * core's vipTierFor); every customer's K-means group, Shopify RFM group and tier written by SQL; the diff
  * against the previous run; the summary the reports render. All set work happens in one transaction: a
- * failed run (a bad stored setting included) writes no membership and is recorded as failed.
+ * failed run (a bad stored setting included) writes no membership and is recorded as failed. The one
+ * exception is the predicted value and trend purchases, worked out on a second connection when the pool has
+ * one and handed over through segment_run_values, which the run empties whether it succeeds or fails.
  */
 export class SegmentRunService {
   constructor(
