@@ -220,6 +220,20 @@ describe.each(testDatabaseTargets())('segment runs over time on $name', (target)
     await db.query(`DELETE FROM segment_run_values WHERE shop_id = $1`, [other.id]);
   });
 
+  // A run may take a second connection for its values; runs holding every connection of the pool while each
+  // waits for a second would hang for good (8 runs on a pool of 4 did, before runs took only spare ones).
+  it('runs twice as many shops at once as the pool has connections, and each finishes', async () => {
+    const store = buildArchetypeStore();
+    const poolSize = db.options.poolSize ?? 1;
+    const shops = [];
+    for (let i = 0; i < 2 * poolSize; i++) shops.push(await shopWith(`crowd-${i}.myshopify.com`, store));
+
+    const summaries = await Promise.all(shops.map((shop) => service.run(shop, { asOf: store.asOf, seed: 42 })));
+
+    expect(summaries.map((summary) => summary.customers)).toEqual(shops.map(() => 60));
+    expect(await db.query(`SELECT count(*)::int AS n FROM segment_run_values`)).toEqual([{ n: 0 }]);
+  }, 60_000);
+
   it("runs one shop without reading or writing another's rows, though both use the same customer ids", async () => {
     const storeA = buildArchetypeStore();
     // Shop B: the same customers, each order worth twice as much, and one more order for sleepers-001.

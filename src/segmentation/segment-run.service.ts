@@ -65,55 +65,67 @@ export class SegmentRunService {
     );
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const runs = new SegmentRunRepository(manager);
-        await runs.lockShop(shop.id);
-        await runs.clearValues(shop.id);
-        const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
-        const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
-        options.onStep?.('features');
-        const clustering = async () => {
-          const found = await runs.buildFeatures(shop.id, asOf);
-          if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
-          options.onStep?.('clustering');
-          return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
-        };
-        // Predicted value and trend purchases read the store only: on a connection of its own they are worked
-        // out while the features are built (both cores busy); the embedded database has one connection, so
-        // they come after them.
-        const ownConnection = (this.dataSource.options.poolSize ?? 1) > 1;
-        const [{ customers, model }, values] = ownConnection
-          ? await settleAll([clustering(), this.dataSource.transaction((own) => this.predictValues(own, shop.id, run.id, asOf))])
-          : [await clustering(), await this.predictValues(manager, shop.id, run.id, asOf)];
-        options.onStep?.('values');
-        const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
-        options.onStep?.('memberships');
-        await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
-        options.onStep?.('diff');
-        await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
-        options.onStep?.('segments');
-        const savedSegments = new SavedSegmentsRepository(manager);
-        await savedSegments.refreshCatalogue(shop.id, run.id);
-        const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
-        await runs.clearValues(shop.id);
-        options.onStep?.('summary');
-        const summary = await this.summarise(runs, shop, run, previous, model, started);
-        summary.rfmScheme = settings.rfmScheme;
-        summary.shopifyGroups = describeShopifyGroups(await runs.shopifyGroupStats(shop.id, run.id));
-        summary.vipTiers = vipTiers;
-        summary.customerValue = describeValues(values);
-        summary.savedSegments = segmentMembers;
-        await runs.finishRun(run.id, {
-          model: model as unknown as RfmGroupModel,
-          summary,
-          customers,
-          orders: summary.orders,
-          previousRunId: previous?.id ?? null,
-        });
-        return summary;
+        runConnections.take(this.dataSource);
+        try {
+          const runs = new SegmentRunRepository(manager);
+          await runs.lockShop(shop.id);
+          await runs.clearValues(shop.id);
+          const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
+          const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
+          options.onStep?.('features');
+          const clustering = async () => {
+            const found = await runs.buildFeatures(shop.id, asOf);
+            if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
+            options.onStep?.('clustering');
+            return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
+          };
+          // Predicted value and trend purchases read the store only: on a spare connection they are worked out
+          // while the features are built (both cores busy); without one (the embedded database has a single
+          // connection; other runs may hold the rest) they come after them.
+          const [{ customers, model }, values] = runConnections.takeSpare(this.dataSource)
+            ? await settleAll([clustering(), this.predictValuesOnTheSide(shop.id, run.id, asOf)])
+            : [await clustering(), await this.predictValues(manager, shop.id, run.id, asOf)];
+          options.onStep?.('values');
+          const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
+          options.onStep?.('memberships');
+          await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
+          options.onStep?.('diff');
+          await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
+          options.onStep?.('segments');
+          const savedSegments = new SavedSegmentsRepository(manager);
+          await savedSegments.refreshCatalogue(shop.id, run.id);
+          const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
+          await runs.clearValues(shop.id);
+          options.onStep?.('summary');
+          const summary = await this.summarise(runs, shop, run, previous, model, started);
+          summary.rfmScheme = settings.rfmScheme;
+          summary.shopifyGroups = describeShopifyGroups(await runs.shopifyGroupStats(shop.id, run.id));
+          summary.vipTiers = vipTiers;
+          summary.customerValue = describeValues(values);
+          summary.savedSegments = segmentMembers;
+          await runs.finishRun(run.id, {
+            model: model as unknown as RfmGroupModel,
+            summary,
+            customers,
+            orders: summary.orders,
+            previousRunId: previous?.id ?? null,
+          });
+          return summary;
+        } finally {
+          runConnections.release(this.dataSource);
+        }
       });
     } catch (error) {
       await new SegmentRunRepository(this.dataSource).failRun(run, (error as Error).message);
       throw error;
+    }
+  }
+
+  private async predictValuesOnTheSide(shopId: number, runId: number, asOf: Date): Promise<CustomerValueOutcome> {
+    try {
+      return await this.dataSource.transaction((own) => this.predictValues(own, shopId, runId, asOf));
+    } finally {
+      runConnections.release(this.dataSource);
     }
   }
 
@@ -182,6 +194,28 @@ export class SegmentRunService {
     };
   }
 }
+
+/**
+ * Connections of each pool held by the runs of this process: one per run in its main transaction, one more
+ * per run working out values on the side. A run takes a side connection only when the pool has one that no
+ * run holds, so runs never all hold a connection while each waits for a second (a pool of 4 and 8 runs at
+ * once hung for good before this).
+ */
+const runConnections = {
+  held: new WeakMap<DataSource, number>(),
+  take(pool: DataSource): void {
+    this.held.set(pool, (this.held.get(pool) ?? 0) + 1);
+  },
+  release(pool: DataSource): void {
+    this.held.set(pool, (this.held.get(pool) ?? 1) - 1);
+  },
+  /** Takes a connection for a side transaction when one is spare. */
+  takeSpare(pool: DataSource): boolean {
+    if ((this.held.get(pool) ?? 0) >= (pool.options.poolSize ?? 1)) return false;
+    this.take(pool);
+    return true;
+  },
+};
 
 /** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
 function describeShopifyGroups(rows: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
