@@ -1,3 +1,4 @@
+import { RunningTasks } from '../async/running-tasks';
 import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunker';
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type ImportJobStatus, type KlaviyoClient } from './klaviyo-client';
@@ -65,36 +66,31 @@ export class ProfileImport {
 
   /** Sends the plan's upsert groups (see KlaviyoSyncRepository.buildPlan). */
   async send(syncId: number, groups: UpsertGroup[], listIds: Map<string, string>): Promise<void> {
-    const inFlight = new Set<Promise<void>>();
-    let failure: { error: unknown } | null = null;
+    // A failed job stops the sync at the next submission or at the end, never silently.
+    const inFlight = new RunningTasks(IN_FLIGHT);
     // Jobs are polled and applied while later ones are built and sent: polls have a rate limit of their
     // own, and a million profiles take a hundred of them.
     this.sending = true;
-    const draining = this.drain(APPLYING_AT_ONCE).catch((error) => void (failure ??= { error }));
+    const draining = this.drain(APPLYING_AT_ONCE).catch((error) => inFlight.fail(error));
     const submit = async (chunk: Chunk<Entry> | null, listKeys: string[]) => {
       if (!chunk) return;
-      while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-      if (failure) throw failure.error;
-      // A failed job stops the sync at the next submission or at the end, never silently.
-      const task: Promise<void> = this.submit(syncId, chunk.items, listKeys, listIds)
-        .catch((error) => void (failure ??= { error }))
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
+      await inFlight.room();
+      inFlight.add(this.submit(syncId, chunk.items, listKeys, listIds));
     };
     try {
       await this.sendGroups(syncId, groups, submit);
     } catch (error) {
-      failure ??= { error };
+      inFlight.fail(error);
     } finally {
-      // Each task catches its own failure: this waits for the jobs in flight to be recorded or failed.
-      await Promise.all(inFlight);
+      // This waits for the jobs in flight to be recorded or failed.
+      await inFlight.settle();
       // A failed send leaves its remaining jobs recorded: the next sync polls them.
       this.sending = false;
-      this.stopped = failure !== null;
+      this.stopped = inFlight.failed;
       this.wakeDrain();
     }
     await draining;
-    if (failure) throw (failure as { error: unknown }).error;
+    inFlight.throwIfFailed();
   }
 
   /** The plan's upsert rows, group by group, cut into jobs and handed to `submit`. */
@@ -161,24 +157,16 @@ export class ProfileImport {
    * and the next sync polls it again.
    */
   private async drain(applyingAtOnce = 1): Promise<void> {
-    const applying = new Set<Promise<void>>();
-    let failure: { error: unknown } | null = null;
-    const check = () => {
-      if (failure) throw failure.error;
-    };
+    const applying = new RunningTasks(applyingAtOnce);
     try {
       await this.poll(async (job, status) => {
-        const task: Promise<void> = this.apply(job, status)
-          .catch((error) => void (failure ??= { error }))
-          .finally(() => applying.delete(task));
-        applying.add(task);
-        if (applying.size >= applyingAtOnce) await Promise.race(applying);
-        check();
+        applying.add(this.apply(job, status));
+        await applying.room();
       });
     } finally {
-      await Promise.all(applying);
+      await applying.settle();
     }
-    check();
+    applying.throwIfFailed();
   }
 
   /** The polling loop of drain(): each complete job, taken off `pending`, is handed to `complete`. */

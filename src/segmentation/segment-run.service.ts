@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RunSummary, ShopifyGroupSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
@@ -30,6 +30,9 @@ export interface ShopRef {
 }
 
 export const DEFAULT_SAMPLE_SIZE = 50_000;
+
+/** A run's options with their defaults filled in, and when it started. */
+type RunWork = Required<Pick<SegmentRunOptions, 'asOf' | 'seed' | 'sampleSize'>> & Pick<SegmentRunOptions, 'onStep'> & { started: number };
 
 /**
  * One segmentation run of a shop: features, scores and percentile ranks in SQL; K-means fitted in the core
@@ -64,61 +67,68 @@ export class SegmentRunService {
       new SegmentRunRepository(manager).startRun(shop.id, asOf, parameters),
     );
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        runConnections.take(this.dataSource);
-        try {
-          const runs = new SegmentRunRepository(manager);
-          await runs.lockShop(shop.id);
-          await runs.clearValues(shop.id);
-          const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
-          const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
-          options.onStep?.('features');
-          const clustering = async () => {
-            const found = await runs.buildFeatures(shop.id, asOf);
-            if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
-            options.onStep?.('clustering');
-            return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
-          };
-          // Predicted value and trend purchases read the store only: on a spare connection they are worked out
-          // while the features are built (both cores busy); without one (the embedded database has a single
-          // connection; other runs may hold the rest) they come after them.
-          const [{ customers, model }, values] = runConnections.takeSpare(this.dataSource)
-            ? await settleAll([clustering(), this.predictValuesOnTheSide(shop.id, run.id, asOf)])
-            : [await clustering(), await this.predictValues(manager, shop.id, run.id, asOf)];
-          options.onStep?.('values');
-          const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
-          options.onStep?.('memberships');
-          await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
-          options.onStep?.('diff');
-          await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
-          options.onStep?.('segments');
-          const savedSegments = new SavedSegmentsRepository(manager);
-          await savedSegments.refreshCatalogue(shop.id, run.id);
-          const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
-          await runs.clearValues(shop.id);
-          options.onStep?.('summary');
-          const summary = await this.summarise(runs, shop, run, previous, model, started);
-          summary.rfmScheme = settings.rfmScheme;
-          summary.shopifyGroups = describeShopifyGroups(await runs.shopifyGroupStats(shop.id, run.id));
-          summary.vipTiers = vipTiers;
-          summary.customerValue = describeValues(values);
-          summary.savedSegments = segmentMembers;
-          await runs.finishRun(run.id, {
-            model: model as unknown as RfmGroupModel,
-            summary,
-            customers,
-            orders: summary.orders,
-            previousRunId: previous?.id ?? null,
-          });
-          return summary;
-        } finally {
-          runConnections.release(this.dataSource);
-        }
-      });
+      // Counted from before the transaction has its connection: counting too many only spares fewer.
+      const work = { asOf, seed, sampleSize, started, onStep: options.onStep };
+      return await runConnections.whileHeld(this.dataSource, () =>
+        this.dataSource.transaction((manager) => this.segment(manager, shop, run, work)),
+      );
     } catch (error) {
       await new SegmentRunRepository(this.dataSource).failRun(run, (error as Error).message);
       throw error;
     }
+  }
+
+  /** The set work of a run, in its main transaction. */
+  private async segment(
+    manager: EntityManager,
+    shop: ShopRef,
+    run: SegmentRunRecord,
+    { asOf, seed, sampleSize, started, onStep }: RunWork,
+  ): Promise<RunSummary> {
+    const runs = new SegmentRunRepository(manager);
+    await runs.lockShop(shop.id);
+    await runs.clearValues(shop.id);
+    const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
+    const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
+    onStep?.('features');
+    const clustering = async () => {
+      const found = await runs.buildFeatures(shop.id, asOf);
+      if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
+      onStep?.('clustering');
+      return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
+    };
+    // Predicted value and trend purchases read the store only: on a spare connection they are worked out
+    // while the features are built (both cores busy); without one (the embedded database has a single
+    // connection; other runs may hold the rest) they come after them.
+    const [{ customers, model }, values] = runConnections.takeSpare(this.dataSource)
+      ? await settleAll([clustering(), this.predictValuesOnTheSide(shop.id, run.id, asOf)])
+      : [await clustering(), await this.predictValues(manager, shop.id, run.id, asOf)];
+    onStep?.('values');
+    const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
+    onStep?.('memberships');
+    await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
+    onStep?.('diff');
+    await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
+    onStep?.('segments');
+    const savedSegments = new SavedSegmentsRepository(manager);
+    await savedSegments.refreshCatalogue(shop.id, run.id);
+    const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
+    await runs.clearValues(shop.id);
+    onStep?.('summary');
+    const summary = await this.summarise(runs, shop, run, previous, model, started);
+    summary.rfmScheme = settings.rfmScheme;
+    summary.shopifyGroups = describeShopifyGroups(await runs.shopifyGroupStats(shop.id, run.id));
+    summary.vipTiers = vipTiers;
+    summary.customerValue = describeValues(values);
+    summary.savedSegments = segmentMembers;
+    await runs.finishRun(run.id, {
+      model: model as unknown as RfmGroupModel,
+      summary,
+      customers,
+      orders: summary.orders,
+      previousRunId: previous?.id ?? null,
+    });
+    return summary;
   }
 
   private async predictValuesOnTheSide(shopId: number, runId: number, asOf: Date): Promise<CustomerValueOutcome> {
@@ -196,13 +206,21 @@ export class SegmentRunService {
 }
 
 /**
- * Connections of each pool held by the runs of this process: one per run in its main transaction, one more
- * per run working out values on the side. A run takes a side connection only when the pool has one that no
+ * Connections of each pool held by the runs of this process: one per run in progress (its main transaction),
+ * one more per run working out values on the side. A run takes a side connection only when the pool has one that no
  * run holds, so runs never all hold a connection while each waits for a second (a pool of 4 and 8 runs at
  * once hung for good before this).
  */
 const runConnections = {
   held: new WeakMap<DataSource, number>(),
+  async whileHeld<T>(pool: DataSource, work: () => Promise<T>): Promise<T> {
+    this.take(pool);
+    try {
+      return await work();
+    } finally {
+      this.release(pool);
+    }
+  },
   take(pool: DataSource): void {
     this.held.set(pool, (this.held.get(pool) ?? 0) + 1);
   },
