@@ -14,6 +14,7 @@ import { EventsPerSegment1764340000000 } from './1764340000000-EventsPerSegment'
 import { PlanPropertiesAsColumns1764350000000 } from './1764350000000-PlanPropertiesAsColumns';
 import { TrendLinesIndex1764360000000 } from './1764360000000-TrendLinesIndex';
 import { RunCustomerValues1764370000000 } from './1764370000000-RunCustomerValues';
+import { RunFeatures1764380000000 } from './1764380000000-RunFeatures';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   PlanPropertiesAsColumns1764350000000,
   TrendLinesIndex1764360000000,
   RunCustomerValues1764370000000,
+  RunFeatures1764380000000,
 ];

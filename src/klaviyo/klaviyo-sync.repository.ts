@@ -1,3 +1,4 @@
+import { ALL_CUSTOMERS, type CustomerPart } from '../store/customer-parts';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { LedgerWrites } from './ledger-writes';
 import type { ProfileProperties } from './core/profiles';
@@ -40,14 +41,6 @@ export type PlanProfileRow = {
   phone: string | null;
   properties_hash: string;
 } & ProfileProperties;
-
-/** One of `of` shares of the customers (by a hash of their id) whose plan one statement builds. */
-export interface PlanPart {
-  of: number;
-  index: number;
-}
-
-export const WHOLE_PLAN: PlanPart = { of: 1, index: 0 };
 
 /** The upsert groups of a plan built in parts, in the order of their keys. */
 export function mergeUpsertGroups(parts: UpsertGroup[][]): UpsertGroup[] {
@@ -226,10 +219,10 @@ export class KlaviyoSyncRepository {
     run: { id: number; runNumber: number },
     enabledSegments: string[],
     readyListKeys: string[],
-    part: PlanPart = WHOLE_PLAN,
+    part: CustomerPart = ALL_CUSTOMERS,
   ): Promise<UpsertGroup[]> {
     await settingsForLargeSets(this.db);
-    const rows = await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys, part.of, part.index]);
+    const rows = await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys, part.parts, part.part]);
     return rows.map((row: any) => ({ addKey: row.add_key, addLists: row.add_lists, profiles: row.n }));
   }
 

@@ -1,3 +1,4 @@
+import { customerParts } from '../store/customer-parts';
 import { randomUUID } from 'node:crypto';
 import { settleAll } from '../async/settle-all';
 import type { DataSource } from 'typeorm';
@@ -202,14 +203,10 @@ export class KlaviyoSyncService {
    */
   private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]): Promise<UpsertGroup[]> {
     await repository.clearPlan(sync.shopId, sync.id);
-    const of = Math.max(1, Math.min(PLAN_PARTS, this.db.options.poolSize ?? 1));
     const parts = await settleAll(
-      Array.from({ length: of }, (_, index) =>
+      customerParts(Math.max(1, Math.min(PLAN_PARTS, this.db.options.poolSize ?? 1))).map((part) =>
         this.db.transaction((manager) =>
-          new KlaviyoSyncRepository(manager).buildPlan(sync.shopId, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, readyListKeys, {
-            of,
-            index,
-          }),
+          new KlaviyoSyncRepository(manager).buildPlan(sync.shopId, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, readyListKeys, part),
         ),
       ),
     );

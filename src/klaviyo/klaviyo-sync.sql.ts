@@ -2,6 +2,7 @@
  * The SQL of a Klaviyo sync: the diff between a segment run and the sync ledger, computed in the database
  * (a million customers never pass through the process to find the 2% that changed).
  */
+import { inCustomerPartSql } from '../store/customer-parts';
 
 /**
  * A phone in E.164 or null, as core/profiles.ts e164() reads it: separators dropped, a leading 00 made +,
@@ -17,12 +18,9 @@ function e164Sql(column: string): string {
 const EMAIL = `nullif(btrim(cu.email), '')`;
 const PHONE = e164Sql('cu.phone');
 
-/**
- * Whether a customer belongs to part $8 of $7 of the plan (all of them when $7 is 1, which the planner sees
- * before it runs). `column` is a trusted column name, never data.
- */
+/** Whether a customer belongs to part $8 of $7 of the plan. `column` is a trusted column name, never data. */
 function inPart(column: string): string {
-  return `($7 = 1 OR mod(hashtext(${column}) & 2147483647, $7) = $8)`;
+  return inCustomerPartSql(column, '$7', '$8');
 }
 
 /**
@@ -54,7 +52,7 @@ export const BUILD_PLAN = `
   ), changed AS (
     SELECT c.customer_id, max(r.as_of) AS at
     FROM segment_changes c JOIN segment_runs r ON r.id = c.run_id
-    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $4 AND c.to_group IS NOT NULL AND ${inPart('c.customer_id')}
+    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $4 AND r.status = 'succeeded' AND c.to_group IS NOT NULL AND ${inPart('c.customer_id')}
     GROUP BY c.customer_id
   ), identities AS (
     -- OFFSET 0: each customer's email and phone worked out once, not again wherever they are used.

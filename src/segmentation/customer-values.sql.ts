@@ -96,6 +96,3 @@ export const INSERT_RUN_VALUES = `
     LEFT JOIN run_value_grid g ON g.x = s.x AND g.t_x = s.t_x AND g.t = s.t
     OFFSET 0) AS s
   LEFT JOIN trend_orders t ON t.customer_id = s.customer_id`;
-
-/** A run's values once the memberships and saved segments hold them, and those of runs that stopped before. $1 shop. */
-export const CLEAR_RUN_VALUES = `DELETE FROM segment_run_values WHERE shop_id = $1`;

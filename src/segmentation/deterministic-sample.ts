@@ -11,7 +11,8 @@ const HASH_MAX = 2n ** 63n - 1n;
  * with a smaller hash than a kept row is kept too, so the result is exactly that of sorting everything. When
  * too few rows pass (unlucky hashes), the bound is lifted and everything is sorted.
  *
- * `table` and `columns` are the caller's own identifiers, never user input.
+ * `table` and `columns` are the caller's own identifiers, never user input; `where` narrows the table to the
+ * rows sampled from, with placeholders from $3.
  */
 export async function deterministicSample<T>(
   db: SqlExecutor,
@@ -19,13 +20,14 @@ export async function deterministicSample<T>(
   columns: string,
   size: number,
   population: number,
+  where: { sql: string; parameters: unknown[] } = { sql: 'true', parameters: [] },
 ): Promise<T[]> {
   const query = (bound: bigint) =>
     db.query<T[]>(
       `SELECT ${columns} FROM ${table}
-       WHERE hashtextextended(customer_id, 0) <= $2::bigint
+       WHERE ${where.sql} AND hashtextextended(customer_id, 0) <= $2::bigint
        ORDER BY hashtextextended(customer_id, 0), customer_id LIMIT $1`,
-      [size, bound.toString()],
+      [size, bound.toString(), ...where.parameters],
     );
   const share = (1.25 * size) / Math.max(1, population);
   // share · 2^64 above the smallest hash, in steps of 2^11 so the product stays an exact integer.

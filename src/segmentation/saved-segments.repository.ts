@@ -3,6 +3,7 @@ import { compileSegmentQuery, parseSegmentQuery, type CompiledSegmentQuery } fro
 import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES } from './core/eligibility';
 import type { SqlExecutor } from '../store/sql-executor';
 import { SEGMENT_ATTRIBUTE_COLUMNS, segmentAttributesSql } from './segment-attributes.sql';
+import type { CustomerPart } from '../store/customer-parts';
 
 export interface SavedSegment {
   segmentId: number;
@@ -55,7 +56,8 @@ export class SavedSegmentsRepository {
   /**
    * The catalogue every store gets, as saved segments of source 'catalogue', refreshed from the store at a
    * run: its checkout categories, its customers' countries and its big-spender line (90th percentile of
-   * spend at that run). Catalogue segments whose category or country is gone are removed.
+   * spend at that run, from the run's features). Catalogue segments whose category or country is gone are
+   * removed.
    */
   async refreshCatalogue(shopId: number, runId: number): Promise<CatalogueSegment[]> {
     const [context] = await this.db.query(
@@ -64,7 +66,7 @@ export class SavedSegmentsRepository {
                WHERE shop_id = $1 AND category <> '' ORDER BY 1) AS categories,
          ARRAY(SELECT DISTINCT country FROM customers WHERE shop_id = $1 AND country IS NOT NULL ORDER BY 1) AS countries,
          (SELECT percentile_disc(${CATALOGUE_THRESHOLDS.bigSpenderPercentile}) WITHIN GROUP (ORDER BY monetary)
-          FROM segment_memberships WHERE shop_id = $1 AND run_id = $2)::float8 AS big_spender_threshold`,
+          FROM segment_run_features WHERE shop_id = $1 AND run_id = $2)::float8 AS big_spender_threshold`,
       [shopId, runId],
     );
     const catalogue = catalogueSegments({
@@ -117,15 +119,15 @@ export class SavedSegmentsRepository {
   }
 
   /**
-   * Writes the members of every saved segment of the shop at a run, in one scan of the attribute rows: each
-   * customer's row lists the segments whose compiled condition it meets. Returns members per segment key.
-   * Runs inside the segment run's transaction, after its memberships: it reads the run's feature table and
-   * the trend purchases counted beside it (segment_run_values).
+   * Writes the members of every saved segment of the shop at a run, for the customers of one part, in one
+   * scan of the attribute rows: each customer's row lists the segments whose compiled condition it meets.
+   * Returns members per segment key. Runs in the part's transaction of the segment run, after its
+   * memberships: it reads the run's features and the trend purchases counted beside them (segment_run_values).
    */
-  async evaluateAll(shopId: number, runId: number, asOf: Date): Promise<Record<string, number>> {
+  async evaluateAll(shopId: number, runId: number, asOf: Date, part: CustomerPart): Promise<Record<string, number>> {
     const segments = await this.list(shopId);
     if (segments.length === 0) return {};
-    const parameters: unknown[] = attributeParameters(shopId, runId, asOf);
+    const parameters: unknown[] = [...attributeParameters(shopId, runId, asOf), part.parts, part.part];
     const memberships: string[] = [];
     let trend = false;
     for (const segment of segments) {

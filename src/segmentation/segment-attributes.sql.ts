@@ -1,4 +1,5 @@
 import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query';
+import { inCustomerPartSql } from '../store/customer-parts';
 
 /**
  * Every customer of a shop with every attribute the segment query language knows (GRAMMAR.md, "Attribute
@@ -14,12 +15,14 @@ import { SEGMENT_ATTRIBUTE_NAMES, type SegmentQueryColumns } from './core/query'
  * orders come from the run's analyzed feature table: the memberships just written have no statistics on a
  * server yet, and the planner, expecting a handful of rows, sorted a million of them for a merge join.
  * Elsewhere (buyers 'stored') they come from the run's memberships.
+ *
+ * Inside a run, the rows are those of one part of the customers (store/customer-parts.ts): $6 parts, $7 part.
  */
 export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 'stored' }): string {
-  const lastOrders =
-    options.buyers === 'run'
-      ? 'run_features m ON m.customer_id = k.customer_id'
-      : 'segment_memberships m ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id';
+  const inRun = options.buyers === 'run';
+  const lastOrders = `${inRun ? 'segment_run_features' : 'segment_memberships'} m
+    ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id`;
+  const inPart = (column: string) => (inRun ? `AND ${inCustomerPartSql(column, '$6', '$7')}` : '');
   const trendHere = options.trend && options.buyers === 'stored';
   const trendJoin = !options.trend
     ? ''
@@ -42,7 +45,7 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
     WHERE k.shop_id = $1 AND k.customer_id IS NOT NULL
       AND (k.completed_at IS NULL OR k.completed_at > $3::timestamptz)
       AND k.created_at > $3::timestamptz - make_interval(years => $5) AND k.created_at <= $3::timestamptz
-      AND (m.last_order_at IS NULL OR k.created_at > m.last_order_at)
+      AND (m.last_order_at IS NULL OR k.created_at > m.last_order_at) ${inPart('k.customer_id')}
     GROUP BY k.customer_id, category
   ),
   open_checkouts AS (
@@ -71,7 +74,7 @@ export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 
   LEFT JOIN segment_memberships m ON m.shop_id = c.shop_id AND m.run_id = $2 AND m.customer_id = c.customer_id
   LEFT JOIN open_checkouts o ON o.customer_id = c.customer_id
   ${trendJoin}
-  WHERE c.shop_id = $1`;
+  WHERE c.shop_id = $1 ${inPart('c.customer_id')}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ELIGIBILITY_WINDOW_YEARS, ELIGIBLE_FINANCIAL_STATUSES, RETURNS_RATE_FIN
 import { NO_SPEND_REASON } from './core/vip-tiers';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { deterministicSample } from './deterministic-sample';
-import { CLEAR_RUN_VALUES } from './customer-values.sql';
+import type { CustomerPart } from '../store/customer-parts';
 import {
   BUILD_RUN_CATEGORY_SETS,
   BUILD_RUN_FEATURES,
@@ -38,8 +38,9 @@ export interface SegmentRunRecord {
 }
 
 /**
- * Every statement a segment run makes. Construct it on a transaction's executor for the set work (the
- * temporary feature table lives in that transaction), or on the data source for bookkeeping.
+ * Every statement a segment run makes. Construct it on the executor of the stage's transaction for the set
+ * work (the temporary tables of a stage live in its transaction), on the run's connection for its locks, or on
+ * the data source for reading runs.
  */
 export class SegmentRunRepository {
   constructor(private readonly db: SqlExecutor) {}
@@ -65,9 +66,51 @@ export class SegmentRunRepository {
     };
   }
 
-  async lockShop(shopId: number): Promise<void> {
-    await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('segment_run_work'), $1)`, [shopId]);
-    await this.useRunSettings();
+  /**
+   * Session locks on the run's own connection, held until it lets go of them all: one that says the run is
+   * alive (stoppedRuns reads it), then the shop's work lock, which waits while another run of the shop works.
+   */
+  async holdRunLocks(shopId: number, runId: number): Promise<void> {
+    await this.db.query(`SELECT pg_advisory_lock(hashtext('segment_run_alive'), $1::int)`, [runId]);
+    await this.db.query(`SELECT pg_advisory_lock(hashtext('segment_run_work'), $1)`, [shopId]);
+  }
+
+  async releaseRunLocks(): Promise<void> {
+    await this.db.query(`SELECT pg_advisory_unlock_all()`);
+  }
+
+  /**
+   * Runs of the shop still marked running whose process has ended: no connection holds their alive lock. A
+   * run that waits for the work lock holds its own, so it is never taken for stopped.
+   */
+  async stoppedRuns(shopId: number, runId: number): Promise<{ id: number; shopId: number }[]> {
+    const running: { id: string }[] = await this.db.query(
+      `SELECT id FROM segment_runs WHERE shop_id = $1 AND status = 'running' AND id <> $2 ORDER BY id`,
+      [shopId, runId],
+    );
+    const stopped = [];
+    for (const { id } of running) {
+      const [{ free }] = await this.db.query(`SELECT pg_try_advisory_lock(hashtext('segment_run_alive'), $1::int) AS free`, [id]);
+      if (!free) continue;
+      await this.db.query(`SELECT pg_advisory_unlock(hashtext('segment_run_alive'), $1::int)`, [id]);
+      stopped.push({ id: Number(id), shopId });
+    }
+    return stopped;
+  }
+
+  /**
+   * Deletes the shop's work rows (features and values) of other runs: those of stopped runs, which nothing else
+   * deletes. Safe under the shop's work lock: a run writes work rows only while it holds it.
+   */
+  async clearOtherWork(shopId: number, runId: number): Promise<void> {
+    await this.db.query(`DELETE FROM segment_run_features WHERE shop_id = $1 AND run_id <> $2`, [shopId, runId]);
+    await this.db.query(`DELETE FROM segment_run_values WHERE shop_id = $1 AND run_id <> $2`, [shopId, runId]);
+  }
+
+  /** Deletes the run's work rows once its memberships and saved segments hold what it needs of them. */
+  async clearWork(shopId: number, runId: number): Promise<void> {
+    await this.db.query(`DELETE FROM segment_run_features WHERE shop_id = $1 AND run_id = $2`, [shopId, runId]);
+    await this.db.query(`DELETE FROM segment_run_values WHERE shop_id = $1 AND run_id = $2`, [shopId, runId]);
   }
 
   /** The session settings of a run's set work, for the rest of the caller's transaction. */
@@ -75,15 +118,6 @@ export class SegmentRunRepository {
     // Calendar arithmetic on timestamptz follows the session zone; the rules are stated in UTC.
     await this.db.query(`SET LOCAL TimeZone = 'UTC'`);
     await settingsForLargeSets(this.db);
-  }
-
-  /**
-   * Deletes the shop's predicted values of segment_run_values: those of the run once its memberships hold
-   * them, and at a run's start those a stopped run left. Safe under the shop's run lock: a run only starts
-   * working out values once it holds that lock.
-   */
-  async clearValues(shopId: number): Promise<void> {
-    await this.db.query(CLEAR_RUN_VALUES, [shopId]);
   }
 
   async latestSucceededRun(shopId: number, before?: number): Promise<SegmentRunRecord | null> {
@@ -114,8 +148,8 @@ export class SegmentRunRepository {
     return rows.map(toRunRecord);
   }
 
-  /** Builds the run's feature table; returns the number of customers with an eligible order. */
-  async buildFeatures(shopId: number, asOf: Date): Promise<number> {
+  /** Builds the run's features (segment_run_features); returns the number of customers with an eligible order. */
+  async buildFeatures(shopId: number, runId: number, asOf: Date): Promise<number> {
     const orderParameters = [
       shopId,
       asOf,
@@ -128,31 +162,45 @@ export class SegmentRunRepository {
     await this.db.query(`ANALYZE run_category_sets`);
     await this.db.query(BUILD_RUN_ORDER_TOTALS, orderParameters);
     await this.db.query(`ANALYZE run_order_totals`);
-    await this.db.query(BUILD_RUN_FEATURES, [shopId, asOf]);
-    await this.db.query(`ANALYZE run_features`);
-    const [row] = await this.db.query(`SELECT count(*)::int AS n FROM run_features`);
+    await this.db.query(BUILD_RUN_FEATURES, [shopId, asOf, runId]);
+    // Emptied and refilled by every run: the statistics autovacuum would gather come too late for it.
+    await this.db.query(`ANALYZE segment_run_features`);
+    const [row] = await this.db.query(
+      `SELECT count(*)::int AS n FROM segment_run_features WHERE shop_id = $1 AND run_id = $2`,
+      [shopId, runId],
+    );
     return row.n;
   }
 
   /** The points K-means is fitted on: everyone in a small store, else a deterministic sample. */
-  async samplePoints(sampleSize: number, customers: number): Promise<RfmPoint[]> {
+  async samplePoints(shopId: number, runId: number, sampleSize: number, customers: number): Promise<RfmPoint[]> {
     const rows = await deterministicSample<{ u_r: number; u_f: number; u_m: number }>(
       this.db,
-      'run_features',
+      'segment_run_features',
       'u_r, u_f, u_m',
       sampleSize,
       customers,
+      { sql: 'shop_id = $3 AND run_id = $4', parameters: [shopId, runId] },
     );
     return rows.map((row) => [row.u_r, row.u_f, row.u_m]);
   }
 
-  async insertMemberships(shopId: number, runId: number, model: RfmGroupModel, options: { refreshStatistics: boolean }): Promise<void> {
+  /** The memberships of one part of the run's customers. */
+  async insertMemberships(
+    shopId: number,
+    runId: number,
+    model: RfmGroupModel,
+    part: CustomerPart,
+    options: { refreshStatistics: boolean },
+  ): Promise<void> {
     // One centre: every customer is in its group and the nearest-centre expression reads no coordinate.
     const centres =
       model.centres.length === 1 ? [model.centres[0].group] : model.centres.flatMap(({ group, centre }) => [group, ...centre]);
     await this.db.query(insertMembershipsSql(model.centres.length), [
       shopId,
       runId,
+      part.parts,
+      part.part,
       ...centres,
       ...shopifyRfmGroupParameters(),
       NO_SPEND_REASON,
@@ -163,8 +211,8 @@ export class SegmentRunRepository {
     if (options.refreshStatistics) await this.db.query(`ANALYZE segment_memberships`);
   }
 
-  async insertChanges(shopId: number, runId: number, previousRunId: number | null): Promise<void> {
-    await this.db.query(INSERT_CHANGES, [shopId, runId, previousRunId]);
+  async insertChanges(shopId: number, runId: number, previousRunId: number | null, part: CustomerPart): Promise<void> {
+    await this.db.query(INSERT_CHANGES, [shopId, runId, previousRunId, part.parts, part.part]);
   }
 
   async groupStats(shopId: number, runId: number): Promise<GroupStatsRow[]> {
@@ -220,15 +268,29 @@ export class SegmentRunRepository {
     );
   }
 
+  /**
+   * Records a run as failed and deletes every row it wrote: its parts commit on their own connections, so a
+   * rollback does not reach them. Call it in a transaction: a run marked failed has no rows left.
+   */
   async failRun(run: { id: number; shopId: number }, error: string): Promise<void> {
     await this.db.query(`UPDATE segment_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [
       run.id,
       error.slice(0, 2000),
     ]);
-    // Values worked out on their own connection are committed; the run's rollback did not take them.
-    await this.db.query(`DELETE FROM segment_run_values WHERE shop_id = $1 AND run_id = $2`, [run.shopId, run.id]);
+    for (const table of RUN_TABLES) {
+      await this.db.query(`DELETE FROM ${table} WHERE shop_id = $1 AND run_id = $2`, [run.shopId, run.id]);
+    }
   }
 }
+
+/** Every table a run writes rows of its own to, keyed by shop and run. */
+const RUN_TABLES = [
+  'segment_memberships',
+  'segment_changes',
+  'saved_segment_members',
+  'segment_run_features',
+  'segment_run_values',
+] as const;
 
 function toRunRecord(row: Record<string, any>): SegmentRunRecord {
   return {

@@ -1,14 +1,16 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { RunSummary, ShopifyGroupSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
 import { SHOPIFY_RFM_GROUPS } from './core/shopify-rfm';
 import { readSegmentationSettings } from './segmentation-settings';
-import { RunVipTiers } from './vip-tiers';
+import { describeVipTiers, RunVipTiers, type VipTally } from './vip-tiers';
 import { CustomerValues, type CustomerValueOutcome } from './customer-values';
 import { SavedSegmentsRepository } from './saved-segments.repository';
 import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
 import { settleAll } from '../async/settle-all';
+import { ALL_CUSTOMERS, customerParts, type CustomerPart } from '../store/customer-parts';
+import { RunConnection, runConnections } from './run-connection';
 import type { SqlExecutor } from '../store/sql-executor';
 
 export interface SegmentRunOptions {
@@ -34,14 +36,31 @@ export const DEFAULT_SAMPLE_SIZE = 50_000;
 /** A run's options with their defaults filled in, and when it started. */
 type RunWork = Required<Pick<SegmentRunOptions, 'asOf' | 'seed' | 'sampleSize'>> & Pick<SegmentRunOptions, 'onStep'> & { started: number };
 
+/** The error recorded for a run found stopped. */
+const STOPPED = 'The run stopped before it finished (its process or connection ended); a later run of the shop found it so';
+
+/** What each part of a run counted. */
+interface PartOutcome {
+  vip: VipTally;
+  savedSegments: Record<string, number>;
+}
+
 /**
  * One segmentation run of a shop: features, scores and percentile ranks in SQL; K-means fitted in the core
  * on (a sample of) the points; predicted value; VIP tiers (thresholds in SQL, each customer through the
  * core's vipTierFor); every customer's K-means group, Shopify RFM group and tier written by SQL; the diff
- * against the previous run; the summary the reports render. All set work happens in one transaction: a
- * failed run (a bad stored setting included) writes no membership and is recorded as failed. The one
- * exception is the predicted value and trend purchases, worked out on a second connection when the pool has
- * one and handed over through segment_run_values, which the run empties whether it succeeds or fails.
+ * against the previous run; the saved segments' members; the summary the reports render.
+ *
+ * The run holds one connection throughout (RunConnection) and works in stages, each a transaction:
+ * 1. features and clustering; beside them, on a second connection when the pool spares one, predicted value
+ *    and trend purchases (both read the store only); committed to segment_run_features and segment_run_values;
+ * 2. the catalogue and the VIP thresholds, which read every customer of the run;
+ * 3. VIP tiers, memberships, diff and saved segments per part of the customers (by a hash of their id): two
+ *    parts at once on two connections when the pool spares one, else all customers at once;
+ * 4. the summary, the run marked succeeded, its work rows deleted.
+ * Readers only read succeeded runs. A failed run is marked failed and its rows deleted in one transaction;
+ * a run whose process ended is found stopped by the next run of the shop, which does the same for it. The
+ * catalogue refresh of stage 2 stays: it describes the store, whichever run made it.
  */
 export class SegmentRunService {
   constructor(
@@ -63,77 +82,106 @@ export class SegmentRunService {
     const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
     const parameters = { seed, sampleSize, restarts: 5, k: RFM_GROUPS.length, asOf: asOf.toISOString() };
     const started = Date.now();
-    const run = await this.dataSource.transaction((manager) =>
-      new SegmentRunRepository(manager).startRun(shop.id, asOf, parameters),
-    );
+    const work = { asOf, seed, sampleSize, started, onStep: onceEach(options.onStep) };
+    // Counted from before the run has its connection: counting too many only spares fewer.
+    return runConnections.whileHeld(this.dataSource, async () => {
+      const connection = await RunConnection.open(this.dataSource);
+      let run: SegmentRunRecord | null = null;
+      try {
+        run = await connection.transaction((db) => new SegmentRunRepository(db).startRun(shop.id, asOf, parameters));
+        return await this.segment(connection, shop, run, work);
+      } catch (error) {
+        if (run) await this.recordFailure(connection, run, (error as Error).message);
+        throw error;
+      } finally {
+        await connection.close();
+      }
+    });
+  }
+
+  /** The stages of a run (see the class comment), on the run's connection. */
+  private async segment(connection: RunConnection, shop: ShopRef, run: SegmentRunRecord, work: RunWork): Promise<RunSummary> {
+    const { asOf, onStep } = work;
+    const runs = new SegmentRunRepository(connection.db);
+    await runs.holdRunLocks(shop.id, run.id);
+    for (const stopped of await runs.stoppedRuns(shop.id, run.id)) {
+      await connection.transaction((db) => new SegmentRunRepository(db).failRun(stopped, STOPPED));
+    }
+    await runs.clearOtherWork(shop.id, run.id);
+    const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
+    const settings = await readSegmentationSettings(new ShopsRepository(connection.db), shop.id);
+    onStep?.('features');
+    const { customers, model, values } = await this.features(connection, shop, run, work);
+    onStep?.('values');
+    const thresholds = await connection.transaction(async (db) => {
+      await new SavedSegmentsRepository(db).refreshCatalogue(shop.id, run.id);
+      return new RunVipTiers(db).thresholds(shop.id, run.id, settings.vip);
+    });
+    const parts = await this.inParts(connection, async (db, part): Promise<PartOutcome> => {
+      const partRuns = new SegmentRunRepository(db);
+      await partRuns.useRunSettings();
+      const vip = await new RunVipTiers(db).assign({ shopId: shop.id, runId: run.id, asOf }, settings.vip, thresholds, shop.currency, part);
+      onStep?.('memberships');
+      await partRuns.insertMemberships(shop.id, run.id, model, part, { refreshStatistics: this.refreshStatistics });
+      onStep?.('diff');
+      await partRuns.insertChanges(shop.id, run.id, previous?.id ?? null, part);
+      onStep?.('segments');
+      return { vip, savedSegments: await new SavedSegmentsRepository(db).evaluateAll(shop.id, run.id, asOf, part) };
+    });
+    onStep?.('summary');
+    return connection.transaction(async (db) => {
+      const finishing = new SegmentRunRepository(db);
+      const summary = await this.summarise(finishing, shop, run, previous, model, work.started);
+      summary.rfmScheme = settings.rfmScheme;
+      summary.shopifyGroups = describeShopifyGroups(await finishing.shopifyGroupStats(shop.id, run.id));
+      summary.vipTiers = describeVipTiers(settings.vip, thresholds, parts.map((part) => part.vip));
+      summary.customerValue = describeValues(values);
+      summary.savedSegments = addUp(parts.map((part) => part.savedSegments));
+      await finishing.clearWork(shop.id, run.id);
+      await finishing.finishRun(run.id, {
+        model: model as unknown as RfmGroupModel,
+        summary,
+        customers,
+        orders: summary.orders,
+        previousRunId: previous?.id ?? null,
+      });
+      return summary;
+    });
+  }
+
+  /**
+   * Stage 1: features and clustering, and beside them predicted value and trend purchases, which read the
+   * store only: on a spare connection both cores are busy; without one (the embedded database has a single
+   * connection; other runs may hold the rest) they come after them, in the same transaction.
+   */
+  private async features(connection: RunConnection, shop: ShopRef, run: SegmentRunRecord, work: RunWork) {
+    const clustering = async (db: SqlExecutor) => {
+      const runs = new SegmentRunRepository(db);
+      await runs.useRunSettings();
+      const found = await runs.buildFeatures(shop.id, run.id, work.asOf);
+      if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
+      work.onStep?.('clustering');
+      const points = await runs.samplePoints(shop.id, run.id, work.sampleSize, found);
+      return { customers: found, model: fitRfmGroups(points, { seed: work.seed, restarts: 5 }) };
+    };
+    const predicting = (db: SqlExecutor) => this.predictValues(db, shop.id, run.id, work.asOf);
+    if (!runConnections.takeSpare(this.dataSource)) {
+      return connection.transaction(async (db) => ({ ...(await clustering(db)), values: await predicting(db) }));
+    }
     try {
-      // Counted from before the transaction has its connection: counting too many only spares fewer.
-      const work = { asOf, seed, sampleSize, started, onStep: options.onStep };
-      return await runConnections.whileHeld(this.dataSource, () =>
-        this.dataSource.transaction((manager) => this.segment(manager, shop, run, work)),
-      );
-    } catch (error) {
-      await new SegmentRunRepository(this.dataSource).failRun(run, (error as Error).message);
-      throw error;
+      const [clustered, values] = await settleAll([connection.transaction(clustering), this.dataSource.transaction(predicting)]);
+      return { ...clustered, values };
+    } finally {
+      runConnections.release(this.dataSource);
     }
   }
 
-  /** The set work of a run, in its main transaction. */
-  private async segment(
-    manager: EntityManager,
-    shop: ShopRef,
-    run: SegmentRunRecord,
-    { asOf, seed, sampleSize, started, onStep }: RunWork,
-  ): Promise<RunSummary> {
-    const runs = new SegmentRunRepository(manager);
-    await runs.lockShop(shop.id);
-    await runs.clearValues(shop.id);
-    const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
-    const settings = await readSegmentationSettings(new ShopsRepository(manager), shop.id);
-    onStep?.('features');
-    const clustering = async () => {
-      const found = await runs.buildFeatures(shop.id, asOf);
-      if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
-      onStep?.('clustering');
-      return { customers: found, model: fitRfmGroups(await runs.samplePoints(sampleSize, found), { seed, restarts: 5 }) };
-    };
-    // Predicted value and trend purchases read the store only: on a spare connection they are worked out
-    // while the features are built (both cores busy); without one (the embedded database has a single
-    // connection; other runs may hold the rest) they come after them.
-    const [{ customers, model }, values] = runConnections.takeSpare(this.dataSource)
-      ? await settleAll([clustering(), this.predictValuesOnTheSide(shop.id, run.id, asOf)])
-      : [await clustering(), await this.predictValues(manager, shop.id, run.id, asOf)];
-    onStep?.('values');
-    const vipTiers = await new RunVipTiers(manager).assign(shop.id, asOf, settings.vip, shop.currency);
-    onStep?.('memberships');
-    await runs.insertMemberships(shop.id, run.id, model, { refreshStatistics: this.refreshStatistics });
-    onStep?.('diff');
-    await runs.insertChanges(shop.id, run.id, previous?.id ?? null);
-    onStep?.('segments');
-    const savedSegments = new SavedSegmentsRepository(manager);
-    await savedSegments.refreshCatalogue(shop.id, run.id);
-    const segmentMembers = await savedSegments.evaluateAll(shop.id, run.id, asOf);
-    await runs.clearValues(shop.id);
-    onStep?.('summary');
-    const summary = await this.summarise(runs, shop, run, previous, model, started);
-    summary.rfmScheme = settings.rfmScheme;
-    summary.shopifyGroups = describeShopifyGroups(await runs.shopifyGroupStats(shop.id, run.id));
-    summary.vipTiers = vipTiers;
-    summary.customerValue = describeValues(values);
-    summary.savedSegments = segmentMembers;
-    await runs.finishRun(run.id, {
-      model: model as unknown as RfmGroupModel,
-      summary,
-      customers,
-      orders: summary.orders,
-      previousRunId: previous?.id ?? null,
-    });
-    return summary;
-  }
-
-  private async predictValuesOnTheSide(shopId: number, runId: number, asOf: Date): Promise<CustomerValueOutcome> {
+  /** Stage 3: the work of each part in a transaction of its own; two parts at once when the pool spares a connection. */
+  private async inParts<T>(connection: RunConnection, work: (db: SqlExecutor, part: CustomerPart) => Promise<T>): Promise<T[]> {
+    if (!runConnections.takeSpare(this.dataSource)) return [await connection.transaction((db) => work(db, ALL_CUSTOMERS))];
     try {
-      return await this.dataSource.transaction((own) => this.predictValues(own, shopId, runId, asOf));
+      const [first, second] = customerParts(2);
+      return await settleAll([connection.transaction((db) => work(db, first)), this.dataSource.transaction((db) => work(db, second))]);
     } finally {
       runConnections.release(this.dataSource);
     }
@@ -142,6 +190,20 @@ export class SegmentRunService {
   private async predictValues(db: SqlExecutor, shopId: number, runId: number, asOf: Date): Promise<CustomerValueOutcome> {
     await new SegmentRunRepository(db).useRunSettings();
     return new CustomerValues(db).predict(shopId, runId, asOf);
+  }
+
+  /**
+   * Marks the run failed and deletes its rows, on its own connection; when that connection is lost, on another
+   * once it is given back (the embedded database has only the one).
+   */
+  private async recordFailure(connection: RunConnection, run: SegmentRunRecord, message: string): Promise<void> {
+    const fail = (db: SqlExecutor) => new SegmentRunRepository(db).failRun(run, message);
+    try {
+      await connection.transaction(fail);
+    } catch {
+      await connection.close();
+      await this.dataSource.transaction(fail);
+    }
   }
 
   private async summarise(
@@ -205,36 +267,6 @@ export class SegmentRunService {
   }
 }
 
-/**
- * Connections of each pool held by the runs of this process: one per run in progress (its main transaction),
- * one more per run working out values on the side. A run takes a side connection only when the pool has one that no
- * run holds, so runs never all hold a connection while each waits for a second (a pool of 4 and 8 runs at
- * once hung for good before this).
- */
-const runConnections = {
-  held: new WeakMap<DataSource, number>(),
-  async whileHeld<T>(pool: DataSource, work: () => Promise<T>): Promise<T> {
-    this.take(pool);
-    try {
-      return await work();
-    } finally {
-      this.release(pool);
-    }
-  },
-  take(pool: DataSource): void {
-    this.held.set(pool, (this.held.get(pool) ?? 0) + 1);
-  },
-  release(pool: DataSource): void {
-    this.held.set(pool, (this.held.get(pool) ?? 1) - 1);
-  },
-  /** Takes a connection for a side transaction when one is spare. */
-  takeSpare(pool: DataSource): boolean {
-    if ((this.held.get(pool) ?? 0) >= (pool.options.poolSize ?? 1)) return false;
-    this.take(pool);
-    return true;
-  },
-};
-
 /** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
 function describeShopifyGroups(rows: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
   const stats = inCanonicalOrder(rows, SHOPIFY_RFM_GROUPS);
@@ -278,4 +310,22 @@ function inCanonicalOrder<T extends { group: string }>(rows: T[], groups: readon
 
 function sum<T>(items: T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0);
+}
+
+/** Each step reported once, when the first part reaches it. */
+function onceEach(onStep: SegmentRunOptions['onStep']): SegmentRunOptions['onStep'] {
+  if (!onStep) return undefined;
+  const reported = new Set<SegmentRunStep>();
+  return (step) => {
+    if (reported.has(step)) return;
+    reported.add(step);
+    onStep(step);
+  };
+}
+
+/** Members per saved segment, added up over the parts. */
+function addUp(counts: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const part of counts) for (const [key, n] of Object.entries(part)) total[key] = (total[key] ?? 0) + n;
+  return total;
 }

@@ -1,5 +1,6 @@
 import { RECENCY_WEIGHT } from './core/rfm-groups';
 import { shopifyRfmGroupParameters, shopifyRfmGroupSql } from './shopify-rfm.sql';
+import { inCustomerPartSql } from '../store/customer-parts';
 
 /**
  * The SQL side of a segment run. Each statement mirrors a rule of the pure core (see the header of
@@ -82,7 +83,7 @@ export const BUILD_RUN_ORDER_TOTALS = `
 
 /**
  * Step 3: features, quintile scores and percentile ranks of every customer with an eligible order, in one
- * statement. $1 shop, $2 as-of.
+ * statement, into segment_run_features. $1 shop, $2 as-of, $3 run.
  * Recency is whole days: floor of the elapsed seconds / 86 400, as the core's floor(ms / 86 400 000).
  * vip_returns_rate and vip_full_price_share are the VIP inputs over the trailing 12 months, clamped to 0..1
  * (core/vip-inputs.ts).
@@ -91,7 +92,10 @@ export const BUILD_RUN_ORDER_TOTALS = `
  * but a hash join on the amount is cheaper than ranking every customer and joining back on the text id).
  */
 export const BUILD_RUN_FEATURES = `
-  CREATE TEMP TABLE run_features ON COMMIT DROP AS
+  INSERT INTO segment_run_features (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
+    first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count,
+    trailing_12m_spend, vip_returns_rate, vip_full_price_share, country, email_consent, sms_consent, r, f, m,
+    u_r, u_f, u_m)
   WITH features AS (
     SELECT t.customer_id,
            floor(extract(epoch FROM $2::timestamptz - t.last_order_at) / 86400)::int AS recency_days,
@@ -128,7 +132,7 @@ export const BUILD_RUN_FEATURES = `
     SELECT monetary, count(*) AS equal,
            coalesce(sum(count(*)) OVER (ORDER BY monetary ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS worse
     FROM features GROUP BY monetary)
-  SELECT x.customer_id, x.recency_days, x.frequency, x.monetary, x.aov, x.first_order_at, x.last_order_at,
+  SELECT $1, $3, x.customer_id, x.recency_days, x.frequency, x.monetary, x.aov, x.first_order_at, x.last_order_at,
          x.returns_rate, x.discount_share, x.full_price_share, x.category_count, x.trailing_12m_spend,
          x.vip_returns_rate, x.vip_full_price_share, x.country, x.email_consent, x.sms_consent,
          (1 + floor(5 * r.worse / n.n))::smallint AS r,
@@ -143,15 +147,18 @@ export const BUILD_RUN_FEATURES = `
   JOIN by_monetary m USING (monetary)`;
 
 /**
- * Writes every customer's membership with the group of the nearest centre, the Shopify RFM group of the
- * scores, the VIP tier of `run_vip` and the predicted value of segment_run_values (customer-values.sql.ts).
- * Parameters: $1 shop, $2 run, then per centre i (0-based) $3+4i group, $4+4i uR, $5+4i uF, $6+4i uM (a
- * single centre: its group $3 only, as an unused parameter has no type), then the Shopify grid
+ * Writes the membership of every customer of a part (store/customer-parts.ts) with the group of the nearest
+ * centre, the Shopify RFM group of the scores, the VIP tier of `run_vip` and the predicted value of
+ * segment_run_values (customer-values.sql.ts).
+ * Parameters: $1 shop, $2 run, $3 parts, $4 part, then per centre i (0-based) $5+4i group, $6+4i uR, $7+4i uF,
+ * $8+4i uM (a single centre: its group $5 only, as an unused parameter has no type), then the Shopify grid
  * (shopifyRfmGroupParameters) right after the centres, then the VIP reason of customers with no spend, who
  * are not in `run_vip` (NO_SPEND_REASON).
  */
+const FIRST_CENTRE = 5;
+
 export function insertMembershipsSql(centres: number): string {
-  const shopifyFirst = 3 + (centres === 1 ? 1 : 4 * centres);
+  const shopifyFirst = FIRST_CENTRE + (centres === 1 ? 1 : 4 * centres);
   const noSpendReason = shopifyFirst + shopifyRfmGroupParameters().length;
   return `
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
@@ -167,7 +174,8 @@ export function insertMembershipsSql(centres: number): string {
          coalesce(p.vip_reason, $${noSpendReason}::text), trailing_12m_spend,
          v.p_alive, v.churn_risk, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
          v.predicted_clv, v.expected_next_order_at, v.expected_reorder_at
-  FROM (SELECT run_features.*${centreDistancesSql(centres)} FROM run_features OFFSET 0) AS rf
+  FROM (SELECT f.*${centreDistancesSql(centres)} FROM segment_run_features f
+        WHERE f.shop_id = $1 AND f.run_id = $2 AND ${inCustomerPartSql('f.customer_id', '$3', '$4')} OFFSET 0) AS rf
   LEFT JOIN segment_run_values v ON v.shop_id = $1 AND v.run_id = $2 AND v.customer_id = rf.customer_id
   LEFT JOIN run_vip p ON p.customer_id = rf.customer_id`;
 }
@@ -178,14 +186,14 @@ export function insertMembershipsSql(centres: number): string {
  * the same operations, in the same order and float8 precision, as the core's squaredDistance.
  */
 function nearestCentreSql(centres: number): string {
-  if (centres === 1) return '$3::text';
+  if (centres === 1) return `$${FIRST_CENTRE}::text`;
   const branches: string[] = [];
   for (let i = 0; i < centres - 1; i++) {
     const conditions = [];
     for (let j = i + 1; j < centres; j++) conditions.push(`centre_distance_${i} <= centre_distance_${j}`);
-    branches.push(`WHEN ${conditions.join(' AND ')} THEN $${3 + 4 * i}::text`);
+    branches.push(`WHEN ${conditions.join(' AND ')} THEN $${FIRST_CENTRE + 4 * i}::text`);
   }
-  return `CASE ${branches.join(' ')} ELSE $${3 + 4 * (centres - 1)}::text END`;
+  return `CASE ${branches.join(' ')} ELSE $${FIRST_CENTRE + 4 * (centres - 1)}::text END`;
 }
 
 /**
@@ -195,7 +203,7 @@ function nearestCentreSql(centres: number): string {
 function centreDistancesSql(centres: number): string {
   if (centres === 1) return '';
   const distance = (i: number) => {
-    const p = 3 + 4 * i;
+    const p = FIRST_CENTRE + 4 * i;
     const dr = `(${RECENCY_WEIGHT}::float8 * ($${p + 1}::float8 - u_r))`;
     return `(${dr} * ${dr} + ($${p + 2}::float8 - u_f) * ($${p + 2}::float8 - u_f) + ($${p + 3}::float8 - u_m) * ($${p + 3}::float8 - u_m))`;
   };
@@ -203,16 +211,19 @@ function centreDistancesSql(centres: number): string {
 }
 
 /**
- * Customers whose RFM group (family 'rfm') or VIP tier (family 'vip') changed since the previous run, from
- * one join of the two runs. $1 shop, $2 run, $3 previous run (may be null).
+ * Customers of a part whose RFM group (family 'rfm') or VIP tier (family 'vip') changed since the previous
+ * run, from one join of the two runs. $1 shop, $2 run, $3 previous run (may be null), $4 parts, $5 part. Both
+ * sides keep to the part: another part's memberships, once committed, are visible here too.
  */
 export const INSERT_CHANGES = `
   INSERT INTO segment_changes (shop_id, run_id, customer_id, family, from_group, to_group)
   SELECT $1, $2, j.customer_id, x.family, x.from_group, x.to_group
   FROM (SELECT coalesce(c.customer_id, p.customer_id) AS customer_id, p.rfm_group AS p_rfm, c.rfm_group AS c_rfm,
                p.vip_tier AS p_vip, c.vip_tier AS c_vip
-        FROM (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships WHERE shop_id = $1 AND run_id = $2) c
-        FULL JOIN (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships WHERE shop_id = $1 AND run_id = $3) p
+        FROM (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships
+              WHERE shop_id = $1 AND run_id = $2 AND ${inCustomerPartSql('customer_id', '$4', '$5')}) c
+        FULL JOIN (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships
+                   WHERE shop_id = $1 AND run_id = $3 AND ${inCustomerPartSql('customer_id', '$4', '$5')}) p
           USING (customer_id)
         WHERE c.rfm_group IS DISTINCT FROM p.rfm_group OR c.vip_tier IS DISTINCT FROM p.vip_tier) AS j
   CROSS JOIN LATERAL (VALUES ('rfm', j.p_rfm, j.c_rfm), ('vip', j.p_vip, j.c_vip)) AS x (family, from_group, to_group)

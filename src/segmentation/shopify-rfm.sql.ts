@@ -28,10 +28,10 @@ export function shopifyRfmGroupSql(first: number): string {
 
 /**
  * Customers and revenue per Shopify group at a run, prospects (customers of the shop without a membership:
- * no eligible order) included with no revenue. $1 shop, $2 run. Runs inside the segment run's transaction:
- * the prospects are the shop's customers missing from the run's feature table, which holds exactly the
- * run's members and, unlike the memberships just written, has statistics, so the anti join hashes (on the
- * fresh memberships the planner went row by row: seconds for 3 000 customers).
+ * no eligible order) included with no revenue. $1 shop, $2 run. Runs inside the segment run, before its
+ * features are deleted: the prospects are the shop's customers missing from the run's features, which hold
+ * exactly the run's members and, unlike the memberships just written, have statistics, so the anti join
+ * hashes (on the fresh memberships the planner went row by row: seconds for 3 000 customers).
  */
 export const SHOPIFY_GROUP_STATS = `
   SELECT shopify_rfm_group AS group, count(*)::int AS customers, sum(monetary)::float8 AS revenue
@@ -40,4 +40,5 @@ export const SHOPIFY_GROUP_STATS = `
   UNION ALL
   SELECT 'prospects', count(*)::int, 0::float8
   FROM customers c
-  WHERE c.shop_id = $1 AND NOT EXISTS (SELECT FROM run_features f WHERE f.customer_id = c.customer_id)`;
+  WHERE c.shop_id = $1 AND NOT EXISTS (
+    SELECT FROM segment_run_features f WHERE f.shop_id = $1 AND f.run_id = $2 AND f.customer_id = c.customer_id)`;

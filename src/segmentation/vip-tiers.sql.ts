@@ -4,11 +4,13 @@
  * file adds the high-margin share, the relative thresholds, the cursor the customers are streamed through
  * vipTierFor with, and the table the tiers land in before the memberships join it.
  */
+import { inCustomerPartSql } from '../store/customer-parts';
 
 /**
  * Spend-weighted share of high-margin categories per customer, over the lines of eligible orders in the
- * trailing 12 months; only built when the shop names categories. $1 shop, $2 as-of, $3 eligible statuses,
- * $4 high-margin product types. (12 months lie inside the 10-year eligibility window.)
+ * trailing 12 months, for the customers of a part; only built when the shop names categories. $1 shop, $2 as-of,
+ * $3 eligible statuses, $4 high-margin product types, $5 parts, $6 part. (12 months lie inside the 10-year
+ * eligibility window.)
  */
 export const BUILD_RUN_VIP_MARGINS = `
   CREATE TEMP TABLE run_vip_margins ON COMMIT DROP AS
@@ -22,12 +24,13 @@ export const BUILD_RUN_VIP_MARGINS = `
     WHERE o.shop_id = $1 AND o.customer_id IS NOT NULL AND o.cancelled_at IS NULL
       AND o.financial_status = ANY($3::text[])
       AND o.created_at > $2::timestamptz - interval '12 months' AND o.created_at <= $2::timestamptz
+      AND ${inCustomerPartSql('o.customer_id', '$5', '$6')}
     GROUP BY o.customer_id) spend`;
 
 /**
  * Relative thresholds (stage 1 of core/vip-tiers.ts): the smallest buyer spend s with
  * 10 000 × worse(s) ≥ (10 000 − bp) × n, per tier; null when no spend qualifies.
- * $1 silver, $2 gold, $3 platinum top shares in basis points.
+ * $1 silver, $2 gold, $3 platinum top shares in basis points, $4 shop, $5 run.
  */
 export const RELATIVE_VIP_THRESHOLDS = `
   SELECT (min(spend) FILTER (WHERE 10000 * worse >= (10000 - $1::int) * n))::float8 AS silver,
@@ -35,24 +38,25 @@ export const RELATIVE_VIP_THRESHOLDS = `
          (min(spend) FILTER (WHERE 10000 * worse >= (10000 - $3::int) * n))::float8 AS platinum
   FROM (SELECT trailing_12m_spend AS spend, rank() OVER (ORDER BY trailing_12m_spend) - 1 AS worse,
                count(*) OVER () AS n
-        FROM run_features WHERE trailing_12m_spend > 0) buyers`;
+        FROM segment_run_features WHERE shop_id = $4 AND run_id = $5 AND trailing_12m_spend > 0) buyers`;
 
 const VIP_INPUT_COLUMNS = `f.customer_id, f.trailing_12m_spend::float8 AS spend, f.vip_returns_rate::float8 AS returns_rate,
   f.vip_full_price_share::float8 AS full_price_share`;
 
 /**
- * The inputs of every run customer with spend > 0 through a cursor; with margins when the shop names
+ * The inputs of every run customer of a part with spend > 0 through a cursor; with margins when the shop names
  * high-margin categories. The others all get NO_SPEND_REASON (core/vip-tiers.ts), written by the memberships
  * insert itself: at 1M customers about half of them need no round trip through the process.
+ * $1 shop, $2 run, $3 parts, $4 part.
  */
 export function openVipInputsSql(withMargins: boolean): string {
-  return withMargins
-    ? `DECLARE run_vip_cursor NO SCROLL CURSOR FOR
-       SELECT ${VIP_INPUT_COLUMNS}, coalesce(h.high_margin_share, 0)::float8 AS high_margin_share
-       FROM run_features f LEFT JOIN run_vip_margins h USING (customer_id) WHERE f.trailing_12m_spend > 0`
-    : `DECLARE run_vip_cursor NO SCROLL CURSOR FOR
-       SELECT ${VIP_INPUT_COLUMNS}, 0::float8 AS high_margin_share FROM run_features f
-       WHERE f.trailing_12m_spend > 0`;
+  const margins = withMargins
+    ? { column: 'coalesce(h.high_margin_share, 0)::float8', join: 'LEFT JOIN run_vip_margins h USING (customer_id)' }
+    : { column: '0::float8', join: '' };
+  return `DECLARE run_vip_cursor NO SCROLL CURSOR FOR
+    SELECT ${VIP_INPUT_COLUMNS}, ${margins.column} AS high_margin_share
+    FROM segment_run_features f ${margins.join}
+    WHERE f.shop_id = $1 AND f.run_id = $2 AND f.trailing_12m_spend > 0 AND ${inCustomerPartSql('f.customer_id', '$3', '$4')}`;
 }
 
 export const FETCH_VIP_INPUTS = (pageSize: number) => `FETCH ${Math.trunc(pageSize)} FROM run_vip_cursor`;

@@ -7,6 +7,7 @@ import {
   type VipTierSettings,
 } from './core/vip-tiers';
 import type { SqlExecutor } from '../store/sql-executor';
+import type { CustomerPart } from '../store/customer-parts';
 import type { VipTierSummary } from './run-summary';
 import {
   BUILD_RUN_VIP_MARGINS,
@@ -31,25 +32,58 @@ interface VipInputRow {
   high_margin_share: number;
 }
 
+/** What one part's assignment counted: buyers (spend > 0), members per tier, and tiers moved by behaviour. */
+export interface VipTally {
+  buyers: number;
+  silver: number;
+  gold: number;
+  platinum: number;
+  raised: number;
+  lowered: number;
+}
+
 /**
- * VIP tiers inside a segment run's transaction. The inputs come from SQL (the run's features, plus the
- * high-margin share when the shop names categories), the thresholds from one window over the spends in SQL
- * (or the shop's milestones), and every buyer's tier and reason from the core's vipTierFor: the buyers
- * stream through it a page at a time from a cursor and land in the temporary table `run_vip`, which the
- * memberships join (customers with no spend get NO_SPEND_REASON there, as vipTierFor would give them). The rule exists once, in core/vip-tiers.ts.
+ * VIP tiers in a segment run. The inputs come from SQL (the run's features, plus the high-margin share when
+ * the shop names categories), the thresholds from one window over all the run's spends in SQL (or the shop's
+ * milestones), and every buyer's tier and reason from the core's vipTierFor: a part's buyers stream through it
+ * a page at a time from a cursor and land in the temporary table `run_vip` of the part's transaction, which
+ * its memberships join (customers with no spend get NO_SPEND_REASON there, as vipTierFor would give them). The
+ * rule exists once, in core/vip-tiers.ts.
  */
 export class RunVipTiers {
   constructor(private readonly db: SqlExecutor) {}
 
-  async assign(shopId: number, asOf: Date, settings: VipTierSettings, currency: string): Promise<VipTierSummary> {
+  /** Stage 1 of core/vip-tiers.ts, over every buyer of the run: the milestones as set, or the relative cut-offs. */
+  async thresholds(shopId: number, runId: number, settings: VipTierSettings): Promise<VipThresholds> {
+    if (settings.mode === 'absolute') return { ...settings.absolute };
+    const basisPoints = VIP_TIER_KEYS.map((tier) => Math.round(settings.relative[tier] * 10_000));
+    const [row] = await this.db.query(RELATIVE_VIP_THRESHOLDS, [...basisPoints, shopId, runId]);
+    return { silver: row.silver, gold: row.gold, platinum: row.platinum };
+  }
+
+  /** Stage 2 for the buyers of one part, into `run_vip`. */
+  async assign(
+    run: { shopId: number; runId: number; asOf: Date },
+    settings: VipTierSettings,
+    thresholds: VipThresholds,
+    currency: string,
+    part: CustomerPart,
+  ): Promise<VipTally> {
+    const { shopId, runId, asOf } = run;
     await this.db.query(CREATE_RUN_VIP);
     const withMargins = settings.highMarginCategories.length > 0;
     if (withMargins) {
-      await this.db.query(BUILD_RUN_VIP_MARGINS, [shopId, asOf, ELIGIBLE_FINANCIAL_STATUSES, settings.highMarginCategories]);
+      await this.db.query(BUILD_RUN_VIP_MARGINS, [
+        shopId,
+        asOf,
+        ELIGIBLE_FINANCIAL_STATUSES,
+        settings.highMarginCategories,
+        part.parts,
+        part.part,
+      ]);
     }
-    const thresholds = await this.thresholds(settings);
-    const tally = { buyers: 0, silver: 0, gold: 0, platinum: 0, raised: 0, lowered: 0 };
-    await this.db.query(openVipInputsSql(withMargins));
+    const tally: VipTally = { buyers: 0, silver: 0, gold: 0, platinum: 0, raised: 0, lowered: 0 };
+    await this.db.query(openVipInputsSql(withMargins), [shopId, runId, part.parts, part.part]);
     for (;;) {
       const page: VipInputRow[] = await this.db.query(FETCH_VIP_INPUTS(VIP_PAGE));
       if (page.length === 0) break;
@@ -81,16 +115,19 @@ export class RunVipTiers {
     // The memberships join this table; without statistics the planner hashed the million feature rows
     // instead of these (1M customers: 9.2 s for that insert, 7.4 s with them).
     await this.db.query(`ANALYZE run_vip`);
-    const { buyers, raised, lowered } = tally;
-    const counts = { silver: tally.silver, gold: tally.gold, platinum: tally.platinum };
-    return { mode: settings.mode, thresholds, counts, buyers, raised, lowered };
+    return tally;
   }
+}
 
-  /** Stage 1 of core/vip-tiers.ts: the milestones as set, or the relative cut-offs from SQL. */
-  private async thresholds(settings: VipTierSettings): Promise<VipThresholds> {
-    if (settings.mode === 'absolute') return { ...settings.absolute };
-    const basisPoints = VIP_TIER_KEYS.map((tier) => Math.round(settings.relative[tier] * 10_000));
-    const [row] = await this.db.query(RELATIVE_VIP_THRESHOLDS, basisPoints);
-    return { silver: row.silver, gold: row.gold, platinum: row.platinum };
-  }
+/** The run's VIP summary from its thresholds and the tallies of its parts. */
+export function describeVipTiers(settings: VipTierSettings, thresholds: VipThresholds, tallies: VipTally[]): VipTierSummary {
+  const total = (key: keyof VipTally) => tallies.reduce((sum, tally) => sum + tally[key], 0);
+  return {
+    mode: settings.mode,
+    thresholds,
+    counts: { silver: total('silver'), gold: total('gold'), platinum: total('platinum') },
+    buyers: total('buyers'),
+    raised: total('raised'),
+    lowered: total('lowered'),
+  };
 }
