@@ -8,23 +8,11 @@ import {
   BUILD_RUN_CATEGORY_SETS,
   BUILD_RUN_FEATURES,
   BUILD_RUN_ORDER_TOTALS,
-  GROUP_STATS,
   INSERT_CHANGES,
-  MOVERS,
-  SCORE_HEATMAP,
   insertMembershipsSql,
 } from './segment-run.sql';
-import { SHOPIFY_GROUP_STATS, shopifyRfmGroupParameters } from './shopify-rfm.sql';
-
-export interface GroupStatsRow {
-  group: string;
-  customers: number;
-  meanRecency: number;
-  meanFrequency: number;
-  meanMonetary: number;
-  revenue: number;
-  orders: number;
-}
+import { COUNT_PROSPECTS, shopifyRfmGroupParameters } from './shopify-rfm.sql';
+import type { PartFigureRow, PartMoverRow } from './run-figures';
 
 export interface SegmentRunRecord {
   id: number;
@@ -185,18 +173,18 @@ export class SegmentRunRepository {
     return rows.map((row) => [row.u_r, row.u_f, row.u_m]);
   }
 
-  /** The memberships of one part of the run's customers. */
+  /** The memberships of one part of the run's customers; returns the part's figures for the summary. */
   async insertMemberships(
     shopId: number,
     runId: number,
     model: RfmGroupModel,
     part: CustomerPart,
     options: { refreshStatistics: boolean },
-  ): Promise<void> {
+  ): Promise<PartFigureRow[]> {
     // One centre: every customer is in its group and the nearest-centre expression reads no coordinate.
     const centres =
       model.centres.length === 1 ? [model.centres[0].group] : model.centres.flatMap(({ group, centre }) => [group, ...centre]);
-    await this.db.query(insertMembershipsSql(model.centres.length), [
+    const figures = await this.db.query(insertMembershipsSql(model.centres.length), [
       shopId,
       runId,
       part.parts,
@@ -209,52 +197,18 @@ export class SegmentRunRepository {
     // autovacuum to tell the planner how big it is (a 20k-customer run took 57 s instead of 7); on a server,
     // autovacuum does, and an ANALYZE per run would cost a second more with every month of history.
     if (options.refreshStatistics) await this.db.query(`ANALYZE segment_memberships`);
+    return figures;
   }
 
-  async insertChanges(shopId: number, runId: number, previousRunId: number | null, part: CustomerPart): Promise<void> {
-    await this.db.query(INSERT_CHANGES, [shopId, runId, previousRunId, part.parts, part.part]);
+  /** The changes of one part of the run's customers; returns its movers between RFM groups. */
+  async insertChanges(shopId: number, runId: number, previousRunId: number | null, part: CustomerPart): Promise<PartMoverRow[]> {
+    return this.db.query(INSERT_CHANGES, [shopId, runId, previousRunId, part.parts, part.part]);
   }
 
-  async groupStats(shopId: number, runId: number): Promise<GroupStatsRow[]> {
-    const rows = await this.db.query(GROUP_STATS, [shopId, runId]);
-    return rows.map((row: Record<string, unknown>) => ({
-      group: row.group as string,
-      customers: row.customers as number,
-      meanRecency: row.mean_recency as number,
-      meanFrequency: row.mean_frequency as number,
-      meanMonetary: row.mean_monetary as number,
-      revenue: row.revenue as number,
-      orders: row.orders as number,
-    }));
-  }
-
-  /** Customers and revenue per Shopify RFM group, prospects included (no revenue); inside the run's transaction. */
-  async shopifyGroupStats(shopId: number, runId: number): Promise<{ group: string; customers: number; revenue: number }[]> {
-    const rows = await this.db.query(SHOPIFY_GROUP_STATS, [shopId, runId]);
-    return rows.map((row: Record<string, unknown>) => ({
-      group: row.group as string,
-      customers: row.customers as number,
-      revenue: row.revenue as number,
-    }));
-  }
-
-  async movers(shopId: number, runId: number): Promise<{ from: string | null; to: string | null; customers: number }[]> {
-    const rows = await this.db.query(MOVERS, [shopId, runId]);
-    return rows.map((row: Record<string, unknown>) => ({
-      from: row.from_group as string | null,
-      to: row.to_group as string | null,
-      customers: row.customers as number,
-    }));
-  }
-
-  async scoreHeatmap(shopId: number, runId: number) {
-    const rows = await this.db.query(SCORE_HEATMAP, [shopId, runId]);
-    return rows.map((row: Record<string, unknown>) => ({
-      r: row.r as number,
-      f: row.f as number,
-      customers: row.customers as number,
-      meanMonetary: row.mean_monetary as number,
-    }));
+  /** The shop's customers without a membership of the run (no eligible order); before its features are deleted. */
+  async countProspects(shopId: number, runId: number): Promise<number> {
+    const [row] = await this.db.query(COUNT_PROSPECTS, [shopId, runId]);
+    return row.customers;
   }
 
   async finishRun(

@@ -1,13 +1,15 @@
 import { DataSource } from 'typeorm';
-import type { RunSummary, ShopifyGroupSummary } from './run-summary';
+import type { RunSummary } from './run-summary';
 import { ShopsRepository } from '../shops/shops.repository';
 import { fitRfmGroups, RFM_GROUPS, type RfmGroupModel } from './core/rfm-groups';
-import { SHOPIFY_RFM_GROUPS } from './core/shopify-rfm';
 import { readSegmentationSettings } from './segmentation-settings';
 import { describeVipTiers, RunVipTiers, type VipTally } from './vip-tiers';
+import type { VipTierSettings } from './core/vip-tiers';
 import { CustomerValues, type CustomerValueOutcome } from './customer-values';
 import { SavedSegmentsRepository } from './saved-segments.repository';
-import { SegmentRunRepository, type GroupStatsRow, type SegmentRunRecord } from './segment-run.repository';
+import { SegmentRunRepository, type SegmentRunRecord } from './segment-run.repository';
+import { addUpFigures, type PartFigureRow, type PartMoverRow } from './run-figures';
+import { summariseRun } from './summarise-run';
 import { settleAll } from '../async/settle-all';
 import { ALL_CUSTOMERS, customerParts, type CustomerPart } from '../store/customer-parts';
 import { RunConnection, runConnections } from './run-connection';
@@ -42,6 +44,8 @@ const STOPPED = 'The run stopped before it finished (its process or connection e
 /** What each part of a run counted. */
 interface PartOutcome {
   vip: VipTally;
+  figures: PartFigureRow[];
+  movers: PartMoverRow[];
   savedSegments: Record<string, number>;
 }
 
@@ -52,15 +56,15 @@ interface PartOutcome {
  * against the previous run; the saved segments' members; the summary the reports render.
  *
  * The run holds one connection throughout (RunConnection) and works in stages, each a transaction:
- * 1. features and clustering; beside them, on a second connection when the pool spares one, predicted value
- *    and trend purchases (both read the store only); committed to segment_run_features and segment_run_values;
- * 2. the catalogue and the VIP thresholds, which read every customer of the run;
- * 3. VIP tiers, memberships, diff and saved segments per part of the customers (by a hash of their id): two
+ * 1. features, clustering, the catalogue and the VIP thresholds (these two read every customer of the run);
+ *    beside them, on a second connection when the pool spares one, predicted value and trend purchases (both
+ *    read the store only); committed to segment_run_features and segment_run_values;
+ * 2. VIP tiers, memberships, diff and saved segments per part of the customers (by a hash of their id): two
  *    parts at once on two connections when the pool spares one, else all customers at once;
- * 4. the summary, the run marked succeeded, its work rows deleted.
+ * 3. the summary, the run marked succeeded, its work rows deleted.
  * Readers only read succeeded runs. A failed run is marked failed and its rows deleted in one transaction;
  * a run whose process ended is found stopped by the next run of the shop, which does the same for it. The
- * catalogue refresh of stage 2 stays: it describes the store, whichever run made it.
+ * catalogue refreshed in stage 1 stays: it describes the store, whichever run refreshed it.
  */
 export class SegmentRunService {
   constructor(
@@ -111,32 +115,36 @@ export class SegmentRunService {
     const previous = await runs.latestSucceededRun(shop.id, run.runNumber);
     const settings = await readSegmentationSettings(new ShopsRepository(connection.db), shop.id);
     onStep?.('features');
-    const { customers, model, values } = await this.features(connection, shop, run, work);
+    const { customers, model, thresholds, values } = await this.features(connection, shop, run, settings.vip, work);
     onStep?.('values');
-    const thresholds = await connection.transaction(async (db) => {
-      await new SavedSegmentsRepository(db).refreshCatalogue(shop.id, run.id);
-      return new RunVipTiers(db).thresholds(shop.id, run.id, settings.vip);
-    });
     const parts = await this.inParts(connection, async (db, part): Promise<PartOutcome> => {
       const partRuns = new SegmentRunRepository(db);
       await partRuns.useRunSettings();
       const vip = await new RunVipTiers(db).assign({ shopId: shop.id, runId: run.id, asOf }, settings.vip, thresholds, shop.currency, part);
       onStep?.('memberships');
-      await partRuns.insertMemberships(shop.id, run.id, model, part, { refreshStatistics: this.refreshStatistics });
+      const figures = await partRuns.insertMemberships(shop.id, run.id, model, part, { refreshStatistics: this.refreshStatistics });
       onStep?.('diff');
-      await partRuns.insertChanges(shop.id, run.id, previous?.id ?? null, part);
+      const movers = await partRuns.insertChanges(shop.id, run.id, previous?.id ?? null, part);
       onStep?.('segments');
-      return { vip, savedSegments: await new SavedSegmentsRepository(db).evaluateAll(shop.id, run.id, asOf, part) };
+      const savedSegments = await new SavedSegmentsRepository(db).evaluateAll(shop.id, run.id, asOf, part);
+      return { vip, figures, movers, savedSegments };
     });
     onStep?.('summary');
     return connection.transaction(async (db) => {
       const finishing = new SegmentRunRepository(db);
-      const summary = await this.summarise(finishing, shop, run, previous, model, work.started);
-      summary.rfmScheme = settings.rfmScheme;
-      summary.shopifyGroups = describeShopifyGroups(await finishing.shopifyGroupStats(shop.id, run.id));
-      summary.vipTiers = describeVipTiers(settings.vip, thresholds, parts.map((part) => part.vip));
-      summary.customerValue = describeValues(values);
-      summary.savedSegments = addUp(parts.map((part) => part.savedSegments));
+      const summary = summariseRun({
+        shop,
+        run,
+        previous,
+        model,
+        started: work.started,
+        figures: addUpFigures(parts),
+        prospects: await finishing.countProspects(shop.id, run.id),
+        rfmScheme: settings.rfmScheme,
+        vipTiers: describeVipTiers(settings.vip, thresholds, parts.map((part) => part.vip)),
+        values,
+        savedSegments: addUp(parts.map((part) => part.savedSegments)),
+      });
       await finishing.clearWork(shop.id, run.id);
       await finishing.finishRun(run.id, {
         model: model as unknown as RfmGroupModel,
@@ -150,11 +158,12 @@ export class SegmentRunService {
   }
 
   /**
-   * Stage 1: features and clustering, and beside them predicted value and trend purchases, which read the
-   * store only: on a spare connection both cores are busy; without one (the embedded database has a single
-   * connection; other runs may hold the rest) they come after them, in the same transaction.
+   * Stage 1: features, clustering, the catalogue and the VIP thresholds, and beside them predicted value and
+   * trend purchases, which read the store only: on a spare connection both cores are busy; without one (the
+   * embedded database has a single connection; other runs may hold the rest) they come after them, in the same
+   * transaction.
    */
-  private async features(connection: RunConnection, shop: ShopRef, run: SegmentRunRecord, work: RunWork) {
+  private async features(connection: RunConnection, shop: ShopRef, run: SegmentRunRecord, vip: VipTierSettings, work: RunWork) {
     const clustering = async (db: SqlExecutor) => {
       const runs = new SegmentRunRepository(db);
       await runs.useRunSettings();
@@ -162,7 +171,9 @@ export class SegmentRunService {
       if (found === 0) throw new Error(`Shop ${shop.domain} has no customer with an eligible order to segment`);
       work.onStep?.('clustering');
       const points = await runs.samplePoints(shop.id, run.id, work.sampleSize, found);
-      return { customers: found, model: fitRfmGroups(points, { seed: work.seed, restarts: 5 }) };
+      const model = fitRfmGroups(points, { seed: work.seed, restarts: 5 });
+      await new SavedSegmentsRepository(db).refreshCatalogue(shop.id, run.id);
+      return { customers: found, model, thresholds: await new RunVipTiers(db).thresholds(shop.id, run.id, vip) };
     };
     const predicting = (db: SqlExecutor) => this.predictValues(db, shop.id, run.id, work.asOf);
     if (!runConnections.takeSpare(this.dataSource)) {
@@ -205,111 +216,6 @@ export class SegmentRunService {
       await this.dataSource.transaction(fail);
     }
   }
-
-  private async summarise(
-    runs: SegmentRunRepository,
-    shop: ShopRef,
-    run: SegmentRunRecord,
-    previous: SegmentRunRecord | null,
-    model: RfmGroupModel,
-    started: number,
-  ): Promise<RunSummary> {
-    const stats = inCanonicalOrder(await runs.groupStats(shop.id, run.id), RFM_GROUPS);
-    const movers = await runs.movers(shop.id, run.id);
-    const customers = sum(stats, (row) => row.customers);
-    const revenue = sum(stats, (row) => row.revenue);
-    const byGroup = new Map<string, GroupStatsRow>(stats.map((row) => [row.group, row]));
-    const groups = RFM_GROUPS.filter(({ key }) => byGroup.has(key)).map(({ key, name }) => {
-      const row = byGroup.get(key)!;
-      return {
-        group: key,
-        name,
-        customers: row.customers,
-        share: row.customers / customers,
-        meanRecencyDays: row.meanRecency,
-        meanFrequency: row.meanFrequency,
-        meanMonetary: row.meanMonetary,
-        revenue: row.revenue,
-        revenueShare: revenue === 0 ? 0 : row.revenue / revenue,
-      };
-    });
-    // With no previous run every customer "entered"; the matrix then only says so.
-    const stayers = previous
-      ? groups
-          .map(({ group, customers: inGroup }) => ({
-            from: group,
-            to: group,
-            customers: inGroup - sum(movers.filter((m) => m.to === group), (m) => m.customers),
-          }))
-          .filter((t) => t.customers > 0)
-      : [];
-    const finished = new Date();
-    return {
-      runId: run.id,
-      runNumber: run.runNumber,
-      shopDomain: shop.domain,
-      currency: shop.currency,
-      asOf: run.asOf.toISOString(),
-      startedAt: new Date(started).toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs: finished.getTime() - started,
-      customers,
-      orders: sum(stats, (row) => row.orders),
-      revenue: Math.round(revenue * 100) / 100,
-      groups,
-      scoreHeatmap: await runs.scoreHeatmap(shop.id, run.id),
-      previousRunId: previous?.id ?? null,
-      transitions: [...stayers, ...movers],
-      entered: sum(movers.filter((m) => m.from === null), (m) => m.customers),
-      left: sum(movers.filter((m) => m.to === null), (m) => m.customers),
-      parameters: { ...run.parameters, centres: model.centres, inertia: model.inertia },
-    };
-  }
-}
-
-/** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
-function describeShopifyGroups(rows: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
-  const stats = inCanonicalOrder(rows, SHOPIFY_RFM_GROUPS);
-  const customers = sum(stats, (row) => row.customers);
-  const revenue = sum(stats, (row) => row.revenue);
-  const byGroup = new Map(stats.map((row) => [row.group, row]));
-  return SHOPIFY_RFM_GROUPS.filter(({ key }) => (byGroup.get(key)?.customers ?? 0) > 0).map(({ key, name }) => {
-    const row = byGroup.get(key)!;
-    return {
-      group: key,
-      name,
-      customers: row.customers,
-      share: row.customers / customers,
-      revenue: Math.round(row.revenue * 100) / 100,
-      revenueShare: revenue === 0 ? 0 : row.revenue / revenue,
-    };
-  });
-}
-
-/** What the run says about predicted value: the fitted models, or why there are none. */
-function describeValues(values: CustomerValueOutcome): RunSummary['customerValue'] {
-  if (values.status === 'not_enough_history') return { status: values.status, reason: values.reason };
-  const { bgNbd, gammaGamma, horizonDays } = values.model;
-  return {
-    status: values.status,
-    customers: values.customers,
-    horizonDays,
-    bgNbd: { ...bgNbd.parameters, logLikelihood: bgNbd.logLikelihood },
-    gammaGamma: { ...gammaGamma.parameters },
-  };
-}
-
-/**
- * Rows in the scheme's own group order. Float sums depend on the order of their terms, and the figures must
- * not depend on the order rows come back from the database (embedded and server runs agree to the bit).
- */
-function inCanonicalOrder<T extends { group: string }>(rows: T[], groups: readonly { key: string }[]): T[] {
-  const order = groups.map(({ key }) => key);
-  return [...rows].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
-}
-
-function sum<T>(items: T[], value: (item: T) => number): number {
-  return items.reduce((total, item) => total + value(item), 0);
 }
 
 /** Each step reported once, when the first part reaches it. */

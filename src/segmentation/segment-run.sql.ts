@@ -154,6 +154,9 @@ export const BUILD_RUN_FEATURES = `
  * $8+4i uM (a single centre: its group $5 only, as an unused parameter has no type), then the Shopify grid
  * (shopifyRfmGroupParameters) right after the centres, then the VIP reason of customers with no spend, who
  * are not in `run_vip` (NO_SPEND_REASON).
+ * Returns the part's figures (run-figures.ts PartFigureRow), counted from the rows as they are written rather
+ * than by reading them again: per RFM group, per R×F cell and per Shopify group, the customers and the exact
+ * sums of recency days, orders and spend.
  */
 const FIRST_CENTRE = 5;
 
@@ -161,6 +164,7 @@ export function insertMembershipsSql(centres: number): string {
   const shopifyFirst = FIRST_CENTRE + (centres === 1 ? 1 : 4 * centres);
   const noSpendReason = shopifyFirst + shopifyRfmGroupParameters().length;
   return `
+  WITH written AS (
   INSERT INTO segment_memberships (shop_id, run_id, customer_id, recency_days, frequency, monetary, aov,
     first_order_at, last_order_at, returns_rate, discount_share, full_price_share, category_count, country,
     email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group, shopify_rfm_group,
@@ -177,7 +181,13 @@ export function insertMembershipsSql(centres: number): string {
   FROM (SELECT f.*${centreDistancesSql(centres)} FROM segment_run_features f
         WHERE f.shop_id = $1 AND f.run_id = $2 AND ${inCustomerPartSql('f.customer_id', '$3', '$4')} OFFSET 0) AS rf
   LEFT JOIN segment_run_values v ON v.shop_id = $1 AND v.run_id = $2 AND v.customer_id = rf.customer_id
-  LEFT JOIN run_vip p ON p.customer_id = rf.customer_id`;
+  LEFT JOIN run_vip p ON p.customer_id = rf.customer_id
+  RETURNING rfm_group, r, f, shopify_rfm_group, recency_days, frequency, monetary)
+  SELECT GROUPING(rfm_group) = 0 AS by_group, GROUPING(r, f) = 0 AS by_score, rfm_group, r, f, shopify_rfm_group,
+         count(*)::int AS customers, sum(recency_days)::text AS recency_days, sum(frequency)::text AS orders,
+         sum(monetary)::text AS monetary
+  FROM written
+  GROUP BY GROUPING SETS ((rfm_group), (r, f), (shopify_rfm_group))`;
 }
 
 /**
@@ -214,8 +224,11 @@ function centreDistancesSql(centres: number): string {
  * Customers of a part whose RFM group (family 'rfm') or VIP tier (family 'vip') changed since the previous
  * run, from one join of the two runs. $1 shop, $2 run, $3 previous run (may be null), $4 parts, $5 part. Both
  * sides keep to the part: another part's memberships, once committed, are visible here too.
+ * Returns the movers between RFM groups by (from, to) as they are written (run-figures.ts PartMoverRow);
+ * stayers are the group counts minus those who moved in.
  */
 export const INSERT_CHANGES = `
+  WITH written AS (
   INSERT INTO segment_changes (shop_id, run_id, customer_id, family, from_group, to_group)
   SELECT $1, $2, j.customer_id, x.family, x.from_group, x.to_group
   FROM (SELECT coalesce(c.customer_id, p.customer_id) AS customer_id, p.rfm_group AS p_rfm, c.rfm_group AS c_rfm,
@@ -227,19 +240,6 @@ export const INSERT_CHANGES = `
           USING (customer_id)
         WHERE c.rfm_group IS DISTINCT FROM p.rfm_group OR c.vip_tier IS DISTINCT FROM p.vip_tier) AS j
   CROSS JOIN LATERAL (VALUES ('rfm', j.p_rfm, j.c_rfm), ('vip', j.p_vip, j.c_vip)) AS x (family, from_group, to_group)
-  WHERE x.from_group IS DISTINCT FROM x.to_group`;
-
-/** Movers between RFM groups, by (from, to); stayers are the group counts minus those who moved in. */
-export const MOVERS = `
-  SELECT from_group, to_group, count(*)::int AS customers FROM segment_changes
-  WHERE shop_id = $1 AND run_id = $2 AND family = 'rfm' GROUP BY from_group, to_group`;
-
-export const GROUP_STATS = `
-  SELECT rfm_group AS group, count(*)::int AS customers, avg(recency_days)::float8 AS mean_recency,
-         avg(frequency)::float8 AS mean_frequency, avg(monetary)::float8 AS mean_monetary,
-         sum(monetary)::float8 AS revenue, sum(frequency)::int AS orders
-  FROM segment_memberships WHERE shop_id = $1 AND run_id = $2 GROUP BY rfm_group`;
-
-export const SCORE_HEATMAP = `
-  SELECT r, f, count(*)::int AS customers, avg(monetary)::float8 AS mean_monetary
-  FROM segment_memberships WHERE shop_id = $1 AND run_id = $2 GROUP BY r, f ORDER BY r, f`;
+  WHERE x.from_group IS DISTINCT FROM x.to_group
+  RETURNING family, from_group, to_group)
+  SELECT from_group, to_group, count(*)::int AS customers FROM written WHERE family = 'rfm' GROUP BY from_group, to_group`;

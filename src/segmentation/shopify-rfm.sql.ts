@@ -27,18 +27,12 @@ export function shopifyRfmGroupSql(first: number): string {
 }
 
 /**
- * Customers and revenue per Shopify group at a run, prospects (customers of the shop without a membership:
- * no eligible order) included with no revenue. $1 shop, $2 run. Runs inside the segment run, before its
- * features are deleted: the prospects are the shop's customers missing from the run's features, which hold
- * exactly the run's members and, unlike the memberships just written, have statistics, so the anti join
- * hashes (on the fresh memberships the planner went row by row: seconds for 3 000 customers).
+ * The prospects of a run: the shop's customers without a membership (no eligible order). $1 shop, $2 run.
+ * Runs before the run's features are deleted: they hold exactly the run's members and, unlike the memberships
+ * just written, have statistics, so the anti join hashes (on the fresh memberships the planner went row by
+ * row: seconds for 3 000 customers).
  */
-export const SHOPIFY_GROUP_STATS = `
-  SELECT shopify_rfm_group AS group, count(*)::int AS customers, sum(monetary)::float8 AS revenue
-  FROM segment_memberships WHERE shop_id = $1 AND run_id = $2 AND shopify_rfm_group IS NOT NULL
-  GROUP BY shopify_rfm_group
-  UNION ALL
-  SELECT 'prospects', count(*)::int, 0::float8
-  FROM customers c
+export const COUNT_PROSPECTS = `
+  SELECT count(*)::int AS customers FROM customers c
   WHERE c.shop_id = $1 AND NOT EXISTS (
     SELECT FROM segment_run_features f WHERE f.shop_id = $1 AND f.run_id = $2 AND f.customer_id = c.customer_id)`;
