@@ -33,7 +33,11 @@ export interface SegmentRunRecord {
 export class SegmentRunRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  /** Numbers the run under a per-shop lock so concurrent runs of one shop never share a number. */
+  /**
+   * Numbers the run under a per-shop lock so concurrent runs of one shop never share a number, and takes its
+   * alive lock (see stoppedRuns) before the commit lets anyone see it running. Call it in a transaction of the
+   * run's own connection.
+   */
   async startRun(shopId: number, asOf: Date, parameters: Record<string, unknown>): Promise<SegmentRunRecord> {
     await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('segment_runs'), $1)`, [shopId]);
     const [row] = await this.db.query(
@@ -42,6 +46,7 @@ export class SegmentRunRepository {
        RETURNING id, run_number`,
       [shopId, asOf, JSON.stringify(parameters)],
     );
+    await this.db.query(`SELECT pg_advisory_lock(hashtext('segment_run_alive'), $1::int)`, [row.id]);
     return {
       id: Number(row.id),
       shopId,
@@ -55,11 +60,10 @@ export class SegmentRunRepository {
   }
 
   /**
-   * Session locks on the run's own connection, held until it lets go of them all: one that says the run is
-   * alive (stoppedRuns reads it), then the shop's work lock, which waits while another run of the shop works.
+   * The shop's work lock, a session lock on the run's own connection held until it lets go of its locks: it
+   * waits while another run of the shop works. With the alive lock startRun took (which stoppedRuns reads).
    */
-  async holdRunLocks(shopId: number, runId: number): Promise<void> {
-    await this.db.query(`SELECT pg_advisory_lock(hashtext('segment_run_alive'), $1::int)`, [runId]);
+  async holdWorkLock(shopId: number): Promise<void> {
     await this.db.query(`SELECT pg_advisory_lock(hashtext('segment_run_work'), $1)`, [shopId]);
   }
 

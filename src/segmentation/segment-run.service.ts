@@ -107,7 +107,7 @@ export class SegmentRunService {
   private async segment(connection: RunConnection, shop: ShopRef, run: SegmentRunRecord, work: RunWork): Promise<RunSummary> {
     const { asOf, onStep } = work;
     const runs = new SegmentRunRepository(connection.db);
-    await runs.holdRunLocks(shop.id, run.id);
+    await runs.holdWorkLock(shop.id);
     for (const stopped of await runs.stoppedRuns(shop.id, run.id)) {
       await connection.transaction((db) => new SegmentRunRepository(db).failRun(stopped, STOPPED));
     }
