@@ -20,15 +20,16 @@ import { inCustomerPartSql } from '../store/customer-parts';
  */
 export function segmentAttributesSql(options: { trend: boolean; buyers: 'run' | 'stored' }): string {
   const inRun = options.buyers === 'run';
-  const lastOrders = `${inRun ? 'segment_run_features' : 'segment_memberships'} m
-    ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id`;
+  // Each table read for the part only: scanning the other part's rows too cost both parts time.
   const inPart = (column: string) => (inRun ? `AND ${inCustomerPartSql(column, '$6', '$7')}` : '');
+  const lastOrders = `${inRun ? 'segment_run_features' : 'segment_memberships'} m
+    ON m.shop_id = k.shop_id AND m.run_id = $2 AND m.customer_id = k.customer_id ${inPart('m.customer_id')}`;
   const trendHere = options.trend && options.buyers === 'stored';
   const trendJoin = !options.trend
     ? ''
     : trendHere
       ? 'LEFT JOIN trend_orders t ON t.customer_id = c.customer_id'
-      : 'LEFT JOIN segment_run_values t ON t.shop_id = $1 AND t.run_id = $2 AND t.customer_id = c.customer_id';
+      : `LEFT JOIN segment_run_values t ON t.shop_id = $1 AND t.run_id = $2 AND t.customer_id = c.customer_id ${inPart('t.customer_id')}`;
   return `
   WITH eligibility AS (
     -- Types $4 even when no trend purchases are asked for (an untyped unused parameter is an error).

@@ -42,7 +42,7 @@ export const BUILD_RUN_CATEGORY_SETS = `
   FROM sets s`;
 
 /**
- * Step 2: one aggregate pass over the shop's orders into a temporary table of the run's transaction.
+ * Step 2: one aggregate pass over the shop's orders into a temporary table of the run's first transaction.
  * Orders in the window with a returns-rate status feed the returns rate; the eligible ones (status in $3)
  * feed everything else. The t12_ aggregates are the same over the trailing 12 months, the VIP tiers'
  * inputs. Parameters: $1 shop, $2 as-of, $3 eligible statuses, $4 returns-rate statuses, $5 window years.
@@ -181,6 +181,7 @@ export function insertMembershipsSql(centres: number): string {
   FROM (SELECT f.*${centreDistancesSql(centres)} FROM segment_run_features f
         WHERE f.shop_id = $1 AND f.run_id = $2 AND ${inCustomerPartSql('f.customer_id', '$3', '$4')} OFFSET 0) AS rf
   LEFT JOIN segment_run_values v ON v.shop_id = $1 AND v.run_id = $2 AND v.customer_id = rf.customer_id
+    AND ${inCustomerPartSql('v.customer_id', '$3', '$4')}
   LEFT JOIN run_vip p ON p.customer_id = rf.customer_id
   RETURNING rfm_group, r, f, shopify_rfm_group, recency_days, frequency, monetary)
   SELECT GROUPING(rfm_group) = 0 AS by_group, GROUPING(r, f) = 0 AS by_score, rfm_group, r, f, shopify_rfm_group,
