@@ -24,25 +24,21 @@ export interface RunOutcome {
 /** The summary the reports render, from the run's figures (run-figures.ts) and what its steps returned. */
 export function summariseRun(outcome: RunOutcome): RunSummary {
   const { shop, run, previous, model, started, figures } = outcome;
-  const stats = inCanonicalOrder(figures.groups, RFM_GROUPS);
+  const stats = figures.groups;
   const movers = figures.movers;
-  const customers = sum(stats, (row) => row.customers);
-  const revenue = sum(stats, (row) => row.revenue);
-  const byGroup = new Map(stats.map((row) => [row.group, row]));
-  const groups = RFM_GROUPS.filter(({ key }) => byGroup.has(key)).map(({ key, name }) => {
-    const row = byGroup.get(key)!;
-    return {
-      group: key,
-      name,
-      customers: row.customers,
-      share: row.customers / customers,
-      meanRecencyDays: row.meanRecency,
-      meanFrequency: row.meanFrequency,
-      meanMonetary: row.meanMonetary,
-      revenue: row.revenue,
-      revenueShare: revenue === 0 ? 0 : row.revenue / revenue,
-    };
-  });
+  const groups = inSchemeOrder(stats, RFM_GROUPS).map(({ row, group, name, share, revenueShare }) => ({
+    group,
+    name,
+    customers: row.customers,
+    share,
+    meanRecencyDays: row.meanRecency,
+    meanFrequency: row.meanFrequency,
+    meanMonetary: row.meanMonetary,
+    revenue: row.revenue,
+    revenueShare,
+  }));
+  const customers = sum(groups, (group) => group.customers);
+  const revenue = sum(groups, (group) => group.revenue);
   // With no previous run every customer "entered"; the matrix then only says so.
   const stayers = previous
     ? groups
@@ -83,21 +79,36 @@ export function summariseRun(outcome: RunOutcome): RunSummary {
 
 /** Shopify's groups in their canonical order, empty ones left out; shares over members and prospects. */
 function describeShopifyGroups(rows: { group: string; customers: number; revenue: number }[]): ShopifyGroupSummary[] {
-  const stats = inCanonicalOrder(rows, SHOPIFY_RFM_GROUPS);
-  const customers = sum(stats, (row) => row.customers);
-  const revenue = sum(stats, (row) => row.revenue);
-  const byGroup = new Map(stats.map((row) => [row.group, row]));
-  return SHOPIFY_RFM_GROUPS.filter(({ key }) => (byGroup.get(key)?.customers ?? 0) > 0).map(({ key, name }) => {
-    const row = byGroup.get(key)!;
-    return {
-      group: key,
+  return inSchemeOrder(rows, SHOPIFY_RFM_GROUPS)
+    .filter(({ row }) => row.customers > 0)
+    .map(({ row, group, name, share, revenueShare }) => ({
+      group,
       name,
       customers: row.customers,
-      share: row.customers / customers,
+      share,
       revenue: Math.round(row.revenue * 100) / 100,
-      revenueShare: revenue === 0 ? 0 : row.revenue / revenue,
-    };
-  });
+      revenueShare,
+    }));
+}
+
+/**
+ * The rows of a scheme's groups in the scheme's order, each with its share of all the rows' customers and
+ * revenue. Float sums depend on the order of their terms, and the figures must not depend on the order rows
+ * come in (embedded and server runs agree to the bit).
+ */
+function inSchemeOrder<T extends { group: string; customers: number; revenue: number }>(
+  rows: T[],
+  scheme: readonly { key: string; name: string }[],
+): { row: T; group: string; name: string; share: number; revenueShare: number }[] {
+  const byGroup = new Map(rows.map((row) => [row.group, row]));
+  const ordered = scheme.filter(({ key }) => byGroup.has(key)).map(({ key, name }) => ({ row: byGroup.get(key)!, group: key, name }));
+  const customers = sum(ordered, ({ row }) => row.customers);
+  const revenue = sum(ordered, ({ row }) => row.revenue);
+  return ordered.map((entry) => ({
+    ...entry,
+    share: entry.row.customers / customers,
+    revenueShare: revenue === 0 ? 0 : entry.row.revenue / revenue,
+  }));
 }
 
 /** What the run says about predicted value: the fitted models, or why there are none. */
@@ -111,15 +122,6 @@ function describeValues(values: CustomerValueOutcome): RunSummary['customerValue
     bgNbd: { ...bgNbd.parameters, logLikelihood: bgNbd.logLikelihood },
     gammaGamma: { ...gammaGamma.parameters },
   };
-}
-
-/**
- * Rows in the scheme's own group order. Float sums depend on the order of their terms, and the figures must
- * not depend on the order rows come back from the database (embedded and server runs agree to the bit).
- */
-function inCanonicalOrder<T extends { group: string }>(rows: T[], groups: readonly { key: string }[]): T[] {
-  const order = groups.map(({ key }) => key);
-  return [...rows].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
 }
 
 function sum<T>(items: T[], value: (item: T) => number): number {
