@@ -71,10 +71,12 @@ export const runConnections = {
   release(pool: DataSource): void {
     this.held.set(pool, (this.held.get(pool) ?? 1) - 1);
   },
-  /** Takes a connection for a second transaction when one is spare. */
-  takeSpare(pool: DataSource): boolean {
-    if ((this.held.get(pool) ?? 0) >= (pool.options.poolSize ?? 1)) return false;
-    this.take(pool);
-    return true;
+  /**
+   * `besideIt` when the pool has a connection that no run holds (counted as held while it runs), else `alone`:
+   * the work a run does on a second connection, or the same work on its own connection only.
+   */
+  async withSpare<T>(pool: DataSource, besideIt: () => Promise<T>, alone: () => Promise<T>): Promise<T> {
+    const spare = (this.held.get(pool) ?? 0) < (pool.options.poolSize ?? 1);
+    return spare ? this.whileHeld(pool, besideIt) : alone();
   },
 };

@@ -67,10 +67,6 @@ export class SegmentRunRepository {
     await this.db.query(`SELECT pg_advisory_lock(hashtext('segment_run_work'), $1)`, [shopId]);
   }
 
-  async releaseRunLocks(): Promise<void> {
-    await this.db.query(`SELECT pg_advisory_unlock_all()`);
-  }
-
   /**
    * Runs of the shop still marked running whose process has ended: no connection holds their alive lock. A
    * run that waits for the work lock holds its own, so it is never taken for stopped.
@@ -95,14 +91,12 @@ export class SegmentRunRepository {
    * deletes. Safe under the shop's work lock: a run writes work rows only while it holds it.
    */
   async clearOtherWork(shopId: number, runId: number): Promise<void> {
-    await this.db.query(`DELETE FROM segment_run_features WHERE shop_id = $1 AND run_id <> $2`, [shopId, runId]);
-    await this.db.query(`DELETE FROM segment_run_values WHERE shop_id = $1 AND run_id <> $2`, [shopId, runId]);
+    for (const table of WORK_TABLES) await this.db.query(`DELETE FROM ${table} WHERE shop_id = $1 AND run_id <> $2`, [shopId, runId]);
   }
 
   /** Deletes the run's work rows once its memberships and saved segments hold what it needs of them. */
   async clearWork(shopId: number, runId: number): Promise<void> {
-    await this.db.query(`DELETE FROM segment_run_features WHERE shop_id = $1 AND run_id = $2`, [shopId, runId]);
-    await this.db.query(`DELETE FROM segment_run_values WHERE shop_id = $1 AND run_id = $2`, [shopId, runId]);
+    for (const table of WORK_TABLES) await this.db.query(`DELETE FROM ${table} WHERE shop_id = $1 AND run_id = $2`, [shopId, runId]);
   }
 
   /** The session settings of a run's set work, for the rest of the caller's transaction. */
@@ -241,14 +235,11 @@ export class SegmentRunRepository {
   }
 }
 
+/** The unlogged tables a run hands its work over through, keyed by shop and run, emptied when it ends. */
+const WORK_TABLES = ['segment_run_features', 'segment_run_values'] as const;
+
 /** Every table a run writes rows of its own to, keyed by shop and run. */
-const RUN_TABLES = [
-  'segment_memberships',
-  'segment_changes',
-  'saved_segment_members',
-  'segment_run_features',
-  'segment_run_values',
-] as const;
+const RUN_TABLES = ['segment_memberships', 'segment_changes', 'saved_segment_members', ...WORK_TABLES] as const;
 
 function toRunRecord(row: Record<string, any>): SegmentRunRecord {
   return {

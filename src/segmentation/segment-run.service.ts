@@ -176,26 +176,24 @@ export class SegmentRunService {
       return { customers: found, model, thresholds: await new RunVipTiers(db).thresholds(shop.id, run.id, vip) };
     };
     const predicting = (db: SqlExecutor) => this.predictValues(db, shop.id, run.id, work.asOf);
-    if (!runConnections.takeSpare(this.dataSource)) {
-      return connection.transaction(async (db) => ({ ...(await clustering(db)), values: await predicting(db) }));
-    }
-    try {
-      const [clustered, values] = await settleAll([connection.transaction(clustering), this.dataSource.transaction(predicting)]);
-      return { ...clustered, values };
-    } finally {
-      runConnections.release(this.dataSource);
-    }
+    return runConnections.withSpare(
+      this.dataSource,
+      async () => {
+        const [clustered, values] = await settleAll([connection.transaction(clustering), this.dataSource.transaction(predicting)]);
+        return { ...clustered, values };
+      },
+      () => connection.transaction(async (db) => ({ ...(await clustering(db)), values: await predicting(db) })),
+    );
   }
 
-  /** Stage 3: the work of each part in a transaction of its own; two parts at once when the pool spares a connection. */
+  /** Stage 2: the work of each part in a transaction of its own; two parts at once when the pool spares a connection. */
   private async inParts<T>(connection: RunConnection, work: (db: SqlExecutor, part: CustomerPart) => Promise<T>): Promise<T[]> {
-    if (!runConnections.takeSpare(this.dataSource)) return [await connection.transaction((db) => work(db, ALL_CUSTOMERS))];
-    try {
-      const [first, second] = customerParts(2);
-      return await settleAll([connection.transaction((db) => work(db, first)), this.dataSource.transaction((db) => work(db, second))]);
-    } finally {
-      runConnections.release(this.dataSource);
-    }
+    const [first, second] = customerParts(2);
+    return runConnections.withSpare<T[]>(
+      this.dataSource,
+      () => settleAll([connection.transaction((db) => work(db, first)), this.dataSource.transaction((db) => work(db, second))]),
+      async () => [await connection.transaction((db) => work(db, ALL_CUSTOMERS))],
+    );
   }
 
   private async predictValues(db: SqlExecutor, shopId: number, runId: number, asOf: Date): Promise<CustomerValueOutcome> {
