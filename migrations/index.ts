@@ -15,6 +15,7 @@ import { PlanPropertiesAsColumns1764350000000 } from './1764350000000-PlanProper
 import { TrendLinesIndex1764360000000 } from './1764360000000-TrendLinesIndex';
 import { RunCustomerValues1764370000000 } from './1764370000000-RunCustomerValues';
 import { RunFeatures1764380000000 } from './1764380000000-RunFeatures';
+import { LedgerWithoutForeignKey1764390000000 } from './1764390000000-LedgerWithoutForeignKey';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   TrendLinesIndex1764360000000,
   RunCustomerValues1764370000000,
   RunFeatures1764380000000,
+  LedgerWithoutForeignKey1764390000000,
 ];

@@ -1,5 +1,6 @@
 import { JobChunker, PROFILE_IMPORT_LIMITS } from './job-chunker';
-import { e164, profileBytes, toSdkProfile, wireProfile } from './profiles';
+import { jsonBytes } from './json-bytes';
+import { e164, profileBytes, toSdkProfile, type SdkProfile } from './profiles';
 import { parseRetryAfter, retryDecision } from './retry';
 import { enteredSegmentEventId, listCreationsAllowed, parseKlaviyoSettings, syncedSegments } from './synced-segments';
 import { formatPlan } from './sync-plan';
@@ -43,8 +44,57 @@ describe('profiles', () => {
       properties: expect.objectContaining({ rfm_group: 'loyal', r: 5, vip_tier: null, predicted_clv: null }),
     });
     expect(Object.keys(profile.attributes.properties)).toHaveLength(14);
-    expect((wireProfile(profile) as any).attributes).toMatchObject({ phone_number: '+14155550100', external_id: '42' });
     expect(profileBytes(profile)).toBe(Buffer.byteLength(JSON.stringify(wireProfile(profile))));
+  });
+
+  it('measures a profile as the bytes the SDK sends, whichever identifiers and values it has', () => {
+    const profiles = [
+      toSdkProfile({ customerId: '7', email: null, phone: '+14155550100', properties: {} }),
+      toSdkProfile({ customerId: '8', email: 'zoë@exämple.test', phone: null, properties: { segments: ['a', 'b"c'], net_spent: 1234.5 } }),
+      toSdkProfile({ customerId: 'x\\y', email: 'a@b.test', phone: null, properties: { rfm_group: 'tab\there', churn_risk: 0.0001 } }),
+    ];
+    for (const profile of profiles) expect(profileBytes(profile)).toBe(Buffer.byteLength(JSON.stringify(wireProfile(profile))));
+  });
+});
+
+/** The profile as the SDK puts it on the wire: snake_case names (the reference profileBytes is held to). */
+function wireProfile(profile: SdkProfile): unknown {
+  const { email, phoneNumber, externalId, properties } = profile.attributes;
+  return {
+    type: 'profile',
+    attributes: {
+      ...(email !== undefined ? { email } : {}),
+      ...(phoneNumber !== undefined ? { phone_number: phoneNumber } : {}),
+      external_id: externalId,
+      properties,
+    },
+  };
+}
+
+describe('JSON byte counts', () => {
+  it('equal the UTF-8 length of JSON.stringify for every kind of value a body holds', () => {
+    const values: unknown[] = [
+      '',
+      'plain ascii',
+      'quote " and backslash \\',
+      'control \u0001 and newline \n',
+      'accents é, CJK 日本, emoji 😀, a lone surrogate \ud800',
+      0,
+      -12.5,
+      1e21,
+      Number.NaN,
+      Infinity,
+      true,
+      false,
+      null,
+      [],
+      [1, 'two', null, undefined, [3, { four: 4 }]],
+      {},
+      { a: 1, skipped: undefined, b: [true, 'x'], c: { d: null, é: 'ü' } },
+      { when: new Date('2026-11-28T00:00:00Z') },
+      new Date('2026-11-28T00:00:00Z'),
+    ];
+    for (const value of values) expect([value, jsonBytes(value)]).toEqual([value, Buffer.byteLength(JSON.stringify(value))]);
   });
 });
 

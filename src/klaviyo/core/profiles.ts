@@ -1,3 +1,5 @@
+import { jsonBytes } from './json-bytes';
+
 /**
  * A customer as a Klaviyo profile. Identity: email, phone (E.164) and external_id = the Shopify customer
  * id. Properties are the segment figures (see klaviyo-sync.sql.ts for how each is computed); a property
@@ -7,8 +9,8 @@
  * written: list membership and properties change no subscription.
  *
  * The SDK takes camelCase attribute names (phoneNumber, externalId) and silently drops snake_case ones;
- * `toSdkProfile` builds what the SDK wants, `wireProfile` what it sends, which is what the size limits
- * are measured on.
+ * `toSdkProfile` builds what the SDK wants; `profileBytes` measures what it sends (snake_case), which is
+ * what the size limits apply to.
  */
 export const PROFILE_PROPERTIES = [
   'rfm_group',
@@ -83,21 +85,22 @@ export function toSdkProfile(customer: SyncedCustomer): SdkProfile {
   };
 }
 
-/** The profile as the SDK puts it on the wire (snake_case names), for measuring request sizes. */
-export function wireProfile(profile: SdkProfile): unknown {
-  const { email, phoneNumber, externalId, properties } = profile.attributes;
-  return {
-    type: 'profile',
-    attributes: {
-      ...(email !== undefined ? { email } : {}),
-      ...(phoneNumber !== undefined ? { phone_number: phoneNumber } : {}),
-      external_id: externalId,
-      properties,
-    },
-  };
+/** `{"type":"profile","attributes":{}}`: the profile around its attributes, as the SDK sends it. */
+const PROFILE_ENVELOPE_BYTES = 34;
+
+/** `"name":value`, one attribute as sent. */
+function memberBytes(name: string, value: unknown): number {
+  return name.length + 3 + jsonBytes(value);
 }
 
-/** Serialized bytes of the profile in a request body. */
+/**
+ * Serialized bytes of the profile in a request body, as the SDK puts it on the wire (snake_case names),
+ * counted without serializing it.
+ */
 export function profileBytes(profile: SdkProfile): number {
-  return Buffer.byteLength(JSON.stringify(wireProfile(profile)));
+  const { email, phoneNumber, externalId, properties } = profile.attributes;
+  let bytes = PROFILE_ENVELOPE_BYTES + memberBytes('external_id', externalId) + 1 + memberBytes('properties', properties);
+  if (email !== undefined) bytes += memberBytes('email', email) + 1;
+  if (phoneNumber !== undefined) bytes += memberBytes('phone_number', phoneNumber) + 1;
+  return bytes;
 }
