@@ -65,6 +65,37 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     expect(Object.keys(sent.attributes).sort()).toEqual(['external_id', 'phone_number', 'properties']);
   });
 
+  it('customers no longer reachable leave every list they were in, each looked up once however many lists they leave', async () => {
+    const { shop, service, runs } = await world();
+    await service().sync(shop.domain);
+    const db = test.database.dataSource;
+    const leaving: { customer_id: string; lists: string[] }[] = await db.query(
+      `SELECT customer_id, lists FROM klaviyo_profiles WHERE shop_id = $1 AND customer_id IN ('c09', 'c10', 'c11') ORDER BY customer_id`,
+      [shop.id],
+    );
+    // The big spenders are in a group list and a VIP tier list.
+    expect(leaving.filter((row) => row.lists.length === 2).length).toBeGreaterThan(0);
+    await db.query(`UPDATE customers SET email = NULL, phone = NULL WHERE shop_id = $1 AND customer_id IN ('c09', 'c10', 'c11')`, [shop.id]);
+    await runs.run(shop, { asOf: new Date(AS_OF.getTime() + DAY) });
+    fake.resetCounters();
+
+    const delta = await service().sync(shop.domain);
+
+    const intended = await intendedState(db, shop.id, await latestRun(shop.id));
+    expect(klaviyoLists(fake)).toEqual(intended.lists);
+    expect(delta.profileIdsLookedUp).toBe(3);
+    expect(fake.callCounts.get_profiles).toBe(1);
+    expect(delta.removals).toBe(leaving.reduce((sum, row) => sum + row.lists.length, 0));
+    expect(delta.removalsByList).toEqual(
+      Object.fromEntries([...new Set(leaving.flatMap((row) => row.lists))].sort().map((list) => [list, leaving.filter((row) => row.lists.includes(list)).length])),
+    );
+    const ledger = await db.query(
+      `SELECT customer_id, lists FROM klaviyo_profiles WHERE shop_id = $1 AND customer_id IN ('c09', 'c10', 'c11') ORDER BY customer_id`,
+      [shop.id],
+    );
+    expect(ledger).toEqual(['c09', 'c10', 'c11'].map((customer_id) => ({ customer_id, lists: [] })));
+  });
+
   it('a second sync of the same run sends nothing; a new run sends only the changed profiles, removals and one event per change', async () => {
     const { shop, service, runs } = await world();
     await service().sync(shop.domain);

@@ -258,13 +258,16 @@ export class KlaviyoSyncRepository {
     return new Map(rows.map((row: any) => [row.k, row.n]));
   }
 
-  /** Customers to remove from some list whose Klaviyo profile id is not known yet. */
-  async removalsWithoutProfileId(shopId: number, syncId: number, after: string, limit: number): Promise<string[]> {
+  /**
+   * Customers whose first list to leave (in key order, as removalCounts gives the lists) is this one and
+   * whose Klaviyo profile id is not known yet.
+   */
+  async removalsWithoutProfileId(shopId: number, syncId: number, listKey: string, after: string, limit: number): Promise<string[]> {
     const rows = await this.db.query(
       `SELECT customer_id FROM klaviyo_sync_plan
-       WHERE shop_id = $1 AND sync_id = $2 AND cardinality(remove_lists) > 0 AND profile_id IS NULL AND customer_id > $3
-       ORDER BY customer_id LIMIT $4`,
-      [shopId, syncId, after, limit],
+       WHERE shop_id = $1 AND sync_id = $2 AND (SELECT min(k) FROM unnest(remove_lists) AS k) = $3 AND profile_id IS NULL AND customer_id > $4
+       ORDER BY customer_id LIMIT $5`,
+      [shopId, syncId, listKey, after, limit],
     );
     return rows.map((row: any) => row.customer_id);
   }

@@ -12,7 +12,7 @@ import type { KlaviyoClient } from './klaviyo-client';
 import { ensureLists } from './klaviyo-lists';
 import { KlaviyoSyncRepository, mergeUpsertGroups, type SyncRow, type UpsertGroup } from './klaviyo-sync.repository';
 import { ProfileImport } from './profile-import';
-import { lookUpDepartingProfiles, removeFromLists } from './list-removals';
+import { removeFromLists } from './list-removals';
 import { prepareEnteredSegmentEvents, sendEnteredSegmentEvents } from './segment-events';
 import { processDeletions } from './destination-deletions';
 import { VIP_TIERS } from './vip-tiers';
@@ -152,14 +152,10 @@ export class KlaviyoSyncService {
     progress.phase('klaviyo profiles', planned);
     // Departures meanwhile: other endpoints, other limits. Events wait for both, so a flow they trigger
     // finds the profile and its lists up to date.
-    const departures = async () => {
-      const lookedUp = await lookUpDepartingProfiles(client, repository, shop.id, sync.id);
-      return { lookedUp, removals: await removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress) };
-    };
     const eventsDue = !sync.baseline && lastSynced !== null;
-    const [, { lookedUp, removals }] = await settleAll([
+    const [, removals] = await settleAll([
       imports.send(sync.id, groups, lists.ready),
-      departures(),
+      removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress),
       eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : Promise.resolve(),
     ]);
     progress.done(
@@ -190,7 +186,7 @@ export class KlaviyoSyncService {
       jobGroups: imports.figures.groups,
       removals: removals.removed,
       removalsByList: removals.byList,
-      profileIdsLookedUp: lookedUp,
+      profileIdsLookedUp: removals.lookedUp,
       events,
       messages,
     };
