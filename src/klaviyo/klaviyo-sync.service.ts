@@ -1,6 +1,7 @@
 import { customerParts } from '../store/customer-parts';
 import { randomUUID } from 'node:crypto';
 import { settleAll } from '../async/settle-all';
+import { poolSizeOf } from '../database/pool-size';
 import type { DataSource } from 'typeorm';
 import { RFM_GROUPS } from '../segmentation/core/rfm-groups';
 import { SegmentRunRepository } from '../segmentation/segment-run.repository';
@@ -200,7 +201,7 @@ export class KlaviyoSyncService {
   private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]): Promise<UpsertGroup[]> {
     await repository.clearPlan(sync.shopId, sync.id);
     const parts = await settleAll(
-      customerParts(Math.max(1, Math.min(PLAN_PARTS, this.db.options.poolSize ?? 1))).map((part) =>
+      customerParts(Math.max(1, Math.min(PLAN_PARTS, poolSizeOf(this.db)))).map((part) =>
         this.db.transaction((manager) =>
           new KlaviyoSyncRepository(manager).buildPlan(sync.shopId, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, readyListKeys, part),
         ),

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { poolSizeOf } from '../database/pool-size';
 import type { SqlExecutor } from '../store/sql-executor';
 
 /**
@@ -76,7 +77,7 @@ export const runConnections = {
    * the work a run does on a second connection, or the same work on its own connection only.
    */
   async withSpare<T>(pool: DataSource, besideIt: () => Promise<T>, alone: () => Promise<T>): Promise<T> {
-    const spare = (this.held.get(pool) ?? 0) < (pool.options.poolSize ?? 1);
+    const spare = (this.held.get(pool) ?? 0) < poolSizeOf(pool);
     return spare ? this.whileHeld(pool, besideIt) : alone();
   },
 };

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { settleAll } from '../../async/settle-all';
+import { poolSizeOf } from '../../database/pool-size';
 import { ShopsRepository } from '../../shops/shops.repository';
 import { StoreRepository } from '../../store/store.repository';
 import { missingScopeMessage, missingScopes, type ShopifyResource } from '../core/bulk-failures';
@@ -77,7 +78,7 @@ export class ShopifyImportService {
     for (const resource of RESOURCES) {
       bulk.set(resource, mode === 'full' || (mode === 'auto' && (await state.watermark(shop.id, resource)) === null));
     }
-    const resources = RESOURCES.every((resource) => bulk.get(resource)) && this.connections() > RESOURCES.length
+    const resources = RESOURCES.every((resource) => bulk.get(resource)) && poolSizeOf(this.dataSource) > RESOURCES.length
       ? await importAllByBulk(ctx)
       : await importOneAfterAnother(ctx, (resource) => bulk.get(resource)!);
     await new StoreRepository(this.dataSource).refreshStatistics();
@@ -91,10 +92,6 @@ export class ShopifyImportService {
     };
   }
 
-  /** Connections the pool can hand out at once (the embedded database has one). */
-  private connections(): number {
-    return (this.dataSource.options as { poolSize?: number }).poolSize ?? 10;
-  }
 }
 
 async function importOneAfterAnother(ctx: ImportContext, byBulk: (resource: ShopifyResource) => boolean): Promise<ResourceImport[]> {
