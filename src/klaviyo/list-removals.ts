@@ -22,7 +22,7 @@ export interface RemovalFigures {
  * The plan's list departures. Klaviyo removes members by profile id, which a bulk import does not return
  * per profile (fetching a million ids from the jobs would cost 10,000 calls at 150/min). So the ledger
  * keeps an id once known, and the ids still missing are looked up, only for the customers who leave a list.
- * Lookups go list by list (a customer under the first list he leaves), and each list's removals start as
+ * Lookups go list by list (a customer under the first list they leave), and each list's removals start as
  * soon as its customers are looked up, while the next list's are: the two endpoints have limits of their
  * own. Each removal (1,000 per call) is confirmed in the ledger after Klaviyo's 2xx. All this runs while the
  * import jobs do: a customer leaves one list and joins others, never the same. Customers Klaviyo has no
