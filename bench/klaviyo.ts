@@ -20,9 +20,7 @@
  * Last line: one JSON object with calls, seconds and both minimums per phase.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runOnServer } from './server-admin';
 import { Database } from '../src/database/database';
@@ -32,6 +30,7 @@ import { klaviyoClientFactory } from '../src/klaviyo/klaviyo-client';
 import { KlaviyoSyncService, type SyncReport } from '../src/klaviyo/klaviyo-sync.service';
 import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
 import { ShopsRepository } from '../src/shops/shops.repository';
+import { startFakeKlaviyoProcess, type FakeKlaviyoProcess } from '../test/fakes/klaviyo/child';
 import { writeBenchStore, writeChangedRun } from './klaviyo-store.sql';
 
 const { values } = parseArgs({
@@ -48,26 +47,6 @@ const serverUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'p
 const API_KEY = 'pk_bench_0123456789';
 
 const admin = (sql: string) => runOnServer(serverUrl, sql);
-
-function startFake(): Promise<{ child: ChildProcess; baseUrl: string; stats: () => Promise<any> }> {
-  const child = fork(join(__dirname, 'klaviyo-fake.js'), [], { env: { ...process.env, BENCH_KLAVIYO_KEY: API_KEY } });
-  const stats = () =>
-    new Promise<any>((resolve) => {
-      const listener = (message: any) => {
-        if (message.type !== 'stats') return;
-        child.off('message', listener);
-        resolve(message);
-      };
-      child.on('message', listener);
-      child.send({ type: 'stats' });
-    });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.on('message', (message: any) => {
-      if (message.type === 'ready') resolve({ child, baseUrl: message.baseUrl, stats });
-    });
-  });
-}
 
 /** The least calls and least wall time the published limits allow for what the phase had to do. */
 function minimums(report: SyncReport, listsCreated: number) {
@@ -110,12 +89,12 @@ async function expected(db: Database, shopId: number) {
   return new Map(lists.map((list) => [byKey.get(list.name) ?? list.name, list.n]));
 }
 
-async function phase(name: string, service: KlaviyoSyncService, db: Database, shopId: number, fake: Awaited<ReturnType<typeof startFake>>) {
-  const before = await fake.stats();
+async function phase(name: string, service: KlaviyoSyncService, db: Database, shopId: number, fake: FakeKlaviyoProcess) {
+  const before = await fake.summary();
   const report = await service.sync(null);
-  const after = await fake.stats();
+  const after = await fake.summary();
   const calls: Record<string, number> = {};
-  for (const [operation, n] of Object.entries<number>(after.callCounts)) {
+  for (const [operation, n] of Object.entries(after.callCounts)) {
     const delta = n - (before.callCounts[operation] ?? 0);
     if (delta) calls[operation] = delta;
   }
@@ -123,7 +102,7 @@ async function phase(name: string, service: KlaviyoSyncService, db: Database, sh
   const minimum = minimums(report, report.lists.created.length);
   const intended = await expected(db, shopId);
   const lost = [...intended].reduce((sum, [list, n]) => {
-    const held = after.lists.find((l: any) => l.name === list)?.members ?? 0;
+    const held = after.lists.find((l) => l.name === list)?.members ?? 0;
     return sum + Math.abs(n - held);
   }, 0);
   console.log(`\n${name}: ${report.seconds.toFixed(1)} s, ${total} API calls (least ${minimum.total}), least wall time ${minimum.seconds.toFixed(1)} s`);
@@ -133,7 +112,7 @@ async function phase(name: string, service: KlaviyoSyncService, db: Database, sh
   console.log(`  least calls by endpoint: ${JSON.stringify(minimum.calls)}`);
   console.log(`  throttled (429): ${JSON.stringify(after.throttledCounts)}; rate-limit waits ${report.rateLimitWaitSeconds.toFixed(1)} s`);
   console.log(`  fake holds ${after.profiles} profiles, ${after.events} events; list members off by ${lost}; rejected bodies ${after.rejected}`);
-  if (after.rejected) console.log(`  rejected: ${JSON.stringify(after.rejectedSample)}`);
+  if (after.rejected) console.log(`  rejected: ${JSON.stringify(after.rejectedRequests.slice(0, 3)).slice(0, 1000)}`);
   return {
     calls: total,
     seconds: Math.round(report.seconds * 10) / 10,
@@ -152,7 +131,7 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const fake = await startFake();
+  const fake = await startFakeKlaviyoProcess({ apiKeys: [API_KEY], rateLimits: 'published' });
   const db = await Database.open({ databaseUrl: url.toString(), dataDir: '/tmp' });
   try {
     const shops = new ShopsRepository(db.dataSource);
@@ -173,7 +152,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ customers, changed_share: changedShare, initial, delta }));
   } finally {
     await db.close();
-    fake.child.send({ type: 'close' });
+    await fake.close();
     if (values.keep) console.log(`kept database ${name}`);
     else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }

@@ -19,6 +19,8 @@ export interface FakeSummary {
   callCounts: Record<string, number>;
   throttledCounts: Record<string, number>;
   busyMs: Record<string, number>;
+  /** Requests refused as malformed (400, 413, 415, 501), and the first 50 of them. */
+  rejected: number;
   rejectedRequests: FakeKlaviyo['rejectedRequests'];
   subscriptionChanges: number;
   profiles: number;
@@ -35,6 +37,7 @@ export function summarize(fake: FakeKlaviyo): FakeSummary {
     callCounts: fake.callCounts,
     throttledCounts: fake.throttledCounts,
     busyMs: fake.busyMs,
+    rejected: fake.rejectedRequests.length,
     rejectedRequests: fake.rejectedRequests.slice(0, 50),
     subscriptionChanges: fake.subscriptionChanges.length,
     profiles: fake.state.profiles.size,
