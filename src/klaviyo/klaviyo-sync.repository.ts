@@ -265,7 +265,9 @@ export class KlaviyoSyncRepository {
   async removalsWithoutProfileId(shopId: number, syncId: number, listKey: string, after: string, limit: number): Promise<string[]> {
     const rows = await this.db.query(
       `SELECT customer_id FROM klaviyo_sync_plan
-       WHERE shop_id = $1 AND sync_id = $2 AND (SELECT min(k) FROM unnest(remove_lists) AS k) = $3 AND profile_id IS NULL AND customer_id > $4
+       WHERE shop_id = $1 AND sync_id = $2 AND cardinality(remove_lists) > 0 AND profile_id IS NULL AND customer_id > $4
+         -- After the cheap tests: a nightly plan holds every profile resent, and few of them leave a list.
+         AND (SELECT min(k) FROM unnest(remove_lists) AS k) = $3
        ORDER BY customer_id LIMIT $5`,
       [shopId, syncId, listKey, after, limit],
     );
