@@ -16,6 +16,7 @@ import { TrendLinesIndex1764360000000 } from './1764360000000-TrendLinesIndex';
 import { RunCustomerValues1764370000000 } from './1764370000000-RunCustomerValues';
 import { RunFeatures1764380000000 } from './1764380000000-RunFeatures';
 import { LedgerWithoutForeignKey1764390000000 } from './1764390000000-LedgerWithoutForeignKey';
+import { SyncDepartures1764400000000 } from './1764400000000-SyncDepartures';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   RunCustomerValues1764370000000,
   RunFeatures1764380000000,
   LedgerWithoutForeignKey1764390000000,
+  SyncDepartures1764400000000,
 ];

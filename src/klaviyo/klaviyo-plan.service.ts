@@ -6,16 +6,16 @@ import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { listCreationsAllowed, parseKlaviyoSettings, syncedSegments } from './core/synced-segments';
 import type { PlannedList, SyncPlan } from './core/sync-plan';
 import { profileProperties } from './core/profiles';
-import { KlaviyoSyncRepository, type PlanProfileRow } from './klaviyo-sync.repository';
-import { PLAN_PROFILE_COLUMNS } from './klaviyo-sync.sql';
+import { KlaviyoSyncRepository } from './klaviyo-sync.repository';
+import { readPlanIn, type PlanRow } from './plan-stream';
 import { VIP_TIERS } from './vip-tiers';
 
-/** The sync id the dry run plans under, inside a transaction that is rolled back: nothing stays. */
+/** The sync id the dry run builds its events under, inside a transaction that is rolled back: nothing stays. */
 const DRY_RUN_SYNC = 0;
 
 /**
  * What a sync would do, without calling Klaviyo and without leaving a row behind: the same SQL diff as a
- * sync, run in a transaction that is rolled back. Lists not created yet are assumed created (up to the
+ * sync, read and counted, in a transaction that is rolled back. Lists not created yet are assumed created (up to the
  * daily cap), so the plan shows who would join them.
  */
 export class KlaviyoPlanService {
@@ -45,30 +45,34 @@ export class KlaviyoPlanService {
       const { deferred } = listCreationsAllowed(missing, await repository.listsCreatedToday(shop.id), DAILY_LIST_CREATIONS);
       const deferredKeys = new Set(deferred.map((segment) => segment.key));
       const listKeys = segments.map((segment) => segment.key).filter((key) => !deferredKeys.has(key));
-      const groups = await repository.buildPlan(shop.id, DRY_RUN_SYNC, run, saved.map((segment) => segment.key), listKeys);
-
-      const joining = await countsBy(runner, `SELECT k, count(*)::int AS n FROM klaviyo_sync_plan CROSS JOIN LATERAL unnest(add_lists) AS k
-         WHERE shop_id = $1 AND sync_id = $2 GROUP BY k`, shop.id);
-      const leaving = await repository.removalCounts(shop.id, DRY_RUN_SYNC);
+      const query = { shopId: shop.id, run, enabledSegments: saved.map((segment) => segment.key), readyListKeys: listKeys };
+      const joining = new Map<string, number>();
+      const leaving = new Map<string, number>();
+      let upserts = 0;
+      let sample: PlanRow[] = [];
+      await readPlanIn(runner, query, async (rows) => {
+        for (const row of rows) {
+          for (const key of row.remove_lists) leaving.set(key, (leaving.get(key) ?? 0) + 1);
+          if (!row.upsert) continue;
+          upserts += 1;
+          for (const key of row.add_lists) joining.set(key, (joining.get(key) ?? 0) + 1);
+          const last = sample[sampleSize - 1];
+          if (!last || row.customer_id < last.customer_id) sample = firstByCustomer([...sample, row], sampleSize);
+        }
+      });
       const lists: PlannedList[] = segments.map((segment) => ({
         name: segment.listName,
         status: deferredKeys.has(segment.key) ? 'deferred' : known.get(segment.key)?.status === 'ready' ? 'exists' : 'create',
         joining: joining.get(segment.key) ?? 0,
         leaving: leaving.get(segment.key) ?? 0,
       }));
-      const upserts = groups.reduce((sum, group) => sum + group.profiles, 0);
       const lastSynced = await repository.lastSyncedRunNumber(shop.id);
       let events = 0;
       if (lastSynced !== null) {
-        await repository.buildEvents(shop.id, DRY_RUN_SYNC, lastSynced, run.runNumber, saved.map((segment) => segment.key));
+        await repository.buildEvents(shop.id, DRY_RUN_SYNC, lastSynced, run.runNumber, query.enabledSegments);
         events = await repository.eventCount(shop.id, DRY_RUN_SYNC);
       }
       const names = new Map(segments.map((segment) => [segment.key, segment.listName]));
-      const sample: (PlanProfileRow & { add_lists: string[] })[] = await runner.query(
-        `SELECT ${PLAN_PROFILE_COLUMNS}, add_lists FROM klaviyo_sync_plan WHERE shop_id = $1 AND sync_id = $2 AND upsert
-         ORDER BY customer_id LIMIT $3`,
-        [shop.id, DRY_RUN_SYNC, sampleSize],
-      );
       return {
         shop: shop.domain,
         runNumber: run.runNumber,
@@ -97,7 +101,7 @@ export class KlaviyoPlanService {
   }
 }
 
-async function countsBy(runner: { query: (sql: string, parameters: unknown[]) => Promise<any[]> }, sql: string, shopId: number) {
-  const rows = await runner.query(sql, [shopId, DRY_RUN_SYNC]);
-  return new Map<string, number>(rows.map((row) => [row.k, row.n]));
+/** The profiles of the lowest customer ids, at most `size` of them, in that order (the plan's rows come in no order). */
+function firstByCustomer(rows: PlanRow[], size: number): PlanRow[] {
+  return rows.sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0)).slice(0, size);
 }

@@ -1,15 +1,6 @@
-import { ALL_CUSTOMERS, type CustomerPart } from '../store/customer-parts';
-import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
+import type { SqlExecutor } from '../store/sql-executor';
 import { LedgerWrites } from './ledger-writes';
-import type { ProfileProperties } from './core/profiles';
-import {
-  APPLY_IMPORT,
-  BUILD_EVENTS,
-  BUILD_PLAN,
-  BUILD_SAVED_SEGMENT_EVENTS,
-  COUNT_UNREACHABLE,
-  PLAN_PROFILE_COLUMNS,
-} from './klaviyo-sync.sql';
+import { APPLY_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
 
 export interface ListRow {
   segmentKey: string;
@@ -34,29 +25,11 @@ export interface PendingJob {
   hashes: string[];
 }
 
-/** A planned profile (PLAN_PROFILE_COLUMNS): identity, hash, and one column per profile property. */
-export type PlanProfileRow = {
+/** A customer leaving lists: a plan row's departure part. */
+export interface Departure {
   customer_id: string;
-  email: string | null;
-  phone: string | null;
-  properties_hash: string;
-} & ProfileProperties;
-
-/** The upsert groups of a plan built in parts, in the order of their keys. */
-export function mergeUpsertGroups(parts: UpsertGroup[][]): UpsertGroup[] {
-  const merged = new Map<string, UpsertGroup>();
-  for (const group of parts.flat()) {
-    const known = merged.get(group.addKey);
-    merged.set(group.addKey, known ? { ...known, profiles: known.profiles + group.profiles } : { ...group });
-  }
-  return [...merged.values()].sort((a, b) => (a.addKey < b.addKey ? -1 : a.addKey > b.addKey ? 1 : 0));
-}
-
-/** Profiles to upsert that join the same lists (one import job adds all its profiles to all its lists). */
-export interface UpsertGroup {
-  addKey: string;
-  addLists: string[];
-  profiles: number;
+  remove_lists: string[];
+  profile_id: string | null;
 }
 
 /** Where a sync's events stand: the last sent event's run number, customer and segment entered. */
@@ -187,7 +160,7 @@ export class KlaviyoSyncRepository {
 
   async abandonSync(syncId: number): Promise<void> {
     await this.db.query(`UPDATE klaviyo_syncs SET status = 'abandoned', finished_at = now() WHERE id = $1`, [syncId]);
-    await this.db.query(`DELETE FROM klaviyo_sync_plan WHERE sync_id = $1`, [syncId]);
+    await this.db.query(`DELETE FROM klaviyo_sync_departures WHERE sync_id = $1`, [syncId]);
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE sync_id = $1`, [syncId]);
   }
 
@@ -202,28 +175,25 @@ export class KlaviyoSyncRepository {
     await this.db.query(`UPDATE klaviyo_syncs SET events_cursor = $2 WHERE id = $1`, [syncId, cursor]);
   }
 
-  // --- plan --------------------------------------------------------------------------------------------
+  // --- departures ---------------------------------------------------------------------------------------
 
-  async clearPlan(shopId: number, syncId: number): Promise<void> {
-    await this.db.query(`DELETE FROM klaviyo_sync_plan WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
+  async clearDepartures(shopId: number, syncId: number): Promise<void> {
+    await this.db.query(`DELETE FROM klaviyo_sync_departures WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
   }
 
   async clearEvents(shopId: number, syncId: number): Promise<void> {
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
   }
 
-  /** The sync's plan (see BUILD_PLAN), or one part of it; its upsert groups. Call it inside a transaction: its settings last for that transaction. */
-  async buildPlan(
-    shopId: number,
-    syncId: number,
-    run: { id: number; runNumber: number },
-    enabledSegments: string[],
-    readyListKeys: string[],
-    part: CustomerPart = ALL_CUSTOMERS,
-  ): Promise<UpsertGroup[]> {
-    await settingsForLargeSets(this.db);
-    const rows = await this.db.query(BUILD_PLAN, [shopId, syncId, run.id, run.runNumber, enabledSegments, readyListKeys, part.parts, part.part]);
-    return rows.map((row: any) => ({ addKey: row.add_key, addLists: row.add_lists, profiles: row.n }));
+  /** Plan rows of customers leaving lists, kept for the removals (with the profile id the ledger knows). */
+  async addDepartures(shopId: number, syncId: number, departures: Departure[]): Promise<void> {
+    if (departures.length === 0) return;
+    await this.db.query(
+      `INSERT INTO klaviyo_sync_departures (shop_id, sync_id, customer_id, remove_lists, profile_id)
+       SELECT $1, $2, d.customer_id, d.remove_lists, d.profile_id
+       FROM jsonb_to_recordset($3::jsonb) AS d (customer_id text, remove_lists text[], profile_id text)`,
+      [shopId, syncId, JSON.stringify(departures.map(({ customer_id, remove_lists, profile_id }) => ({ customer_id, remove_lists, profile_id })))],
+    );
   }
 
   /** The sync's events: RFM group and VIP tier entries (BUILD_EVENTS), and entries of the enabled saved segments. */
@@ -239,42 +209,17 @@ export class KlaviyoSyncRepository {
     return row.n;
   }
 
-  async upsertBatch(shopId: number, syncId: number, addKey: string, after: string, limit: number): Promise<PlanProfileRow[]> {
-    return this.db.query(
-      `SELECT ${PLAN_PROFILE_COLUMNS} FROM klaviyo_sync_plan
-       WHERE shop_id = $1 AND sync_id = $2 AND upsert AND add_key = $3 AND customer_id > $4
-       ORDER BY customer_id LIMIT $5`,
-      [shopId, syncId, addKey, after, limit],
-    );
-  }
-
   /** Removal counts per list key. */
   async removalCounts(shopId: number, syncId: number): Promise<Map<string, number>> {
     const rows = await this.db.query(
-      `SELECT k, count(*)::int AS n FROM klaviyo_sync_plan CROSS JOIN LATERAL unnest(remove_lists) AS k
+      `SELECT k, count(*)::int AS n FROM klaviyo_sync_departures CROSS JOIN LATERAL unnest(remove_lists) AS k
        WHERE shop_id = $1 AND sync_id = $2 GROUP BY k ORDER BY k`,
       [shopId, syncId],
     );
     return new Map(rows.map((row: any) => [row.k, row.n]));
   }
 
-  /**
-   * Customers whose first list to leave (in key order, as removalCounts gives the lists) is this one and
-   * whose Klaviyo profile id is not known yet.
-   */
-  async removalsWithoutProfileId(shopId: number, syncId: number, listKey: string, after: string, limit: number): Promise<string[]> {
-    const rows = await this.db.query(
-      `SELECT customer_id FROM klaviyo_sync_plan
-       WHERE shop_id = $1 AND sync_id = $2 AND cardinality(remove_lists) > 0 AND profile_id IS NULL AND customer_id > $4
-         -- After the cheap tests: a nightly plan holds every profile resent, and few of them leave a list.
-         AND (SELECT min(k) FROM unnest(remove_lists) AS k) = $3
-       ORDER BY customer_id LIMIT $5`,
-      [shopId, syncId, listKey, after, limit],
-    );
-    return rows.map((row: any) => row.customer_id);
-  }
-
-  /** Records Klaviyo profile ids in the ledger and the plan. */
+  /** Records Klaviyo profile ids in the ledger and the departures. */
   async saveProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
     if (ids.size === 0) return;
     return this.ledgerWrites.exclusive(() => this.writeProfileIds(shopId, syncId, ids));
@@ -285,7 +230,7 @@ export class KlaviyoSyncRepository {
     const profiles = customers.map((customer) => ids.get(customer) as string);
     for (const [table, extra] of [
       ['klaviyo_profiles', ''],
-      ['klaviyo_sync_plan', ' AND t.sync_id = $4'],
+      ['klaviyo_sync_departures', ' AND t.sync_id = $4'],
     ] as const) {
       await this.db.query(
         `UPDATE ${table} t SET profile_id = v.profile_id FROM unnest($2::text[], $3::text[]) AS v (customer_id, profile_id)
@@ -303,7 +248,7 @@ export class KlaviyoSyncRepository {
     limit: number,
   ): Promise<{ customer_id: string; profile_id: string | null }[]> {
     return this.db.query(
-      `SELECT customer_id, profile_id FROM klaviyo_sync_plan
+      `SELECT customer_id, profile_id FROM klaviyo_sync_departures
        WHERE shop_id = $1 AND sync_id = $2 AND $3 = ANY(remove_lists) AND customer_id > $4
        ORDER BY customer_id LIMIT $5`,
       [shopId, syncId, listKey, after, limit],

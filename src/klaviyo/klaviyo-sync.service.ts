@@ -1,7 +1,6 @@
-import { customerParts } from '../store/customer-parts';
 import { randomUUID } from 'node:crypto';
+import { deferred } from '../async/deferred';
 import { settleAll } from '../async/settle-all';
-import { poolSizeOf } from '../database/pool-size';
 import type { DataSource } from 'typeorm';
 import { RFM_GROUPS } from '../segmentation/core/rfm-groups';
 import { SegmentRunRepository } from '../segmentation/segment-run.repository';
@@ -11,9 +10,10 @@ import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { parseKlaviyoSettings, syncedSegments, type SyncedSegment } from './core/synced-segments';
 import type { KlaviyoClient } from './klaviyo-client';
 import { ensureLists } from './klaviyo-lists';
-import { KlaviyoSyncRepository, mergeUpsertGroups, type SyncRow, type UpsertGroup } from './klaviyo-sync.repository';
+import { KlaviyoSyncRepository, type SyncRow } from './klaviyo-sync.repository';
+import { readPlan } from './plan-stream';
 import { ProfileImport } from './profile-import';
-import { removeFromLists } from './list-removals';
+import { ListDepartures } from './list-removals';
 import { prepareEnteredSegmentEvents, sendEnteredSegmentEvents } from './segment-events';
 import { processDeletions } from './destination-deletions';
 import { VIP_TIERS } from './vip-tiers';
@@ -22,8 +22,6 @@ import { KlaviyoNotConnectedError } from './klaviyo-connect.service';
 
 /** How long a sync's lease on its shop lasts without renewal (a killed sync blocks the next one this long at most). */
 const LEASE_SECONDS = 60;
-/** Parts the plan is built in at once, at most: a million-customer plan took 11 s in one statement, 7 in two. */
-const PLAN_PARTS = 2;
 /** Ledger rows written by one sync past which the planner's statistics of the ledger are refreshed. */
 const LEDGER_ROWS_WORTH_ANALYZE = 10_000;
 
@@ -54,7 +52,8 @@ export type KlaviyoClientFactory = (apiKey: string) => KlaviyoClient;
 
 /**
  * A shop's latest segment run, pushed to Klaviyo by difference: lists ensured, the diff against the
- * ledger planned in SQL, profiles imported in bulk jobs, list removals, then "Entered Segment" events.
+ * ledger found in SQL and read as it is found, profiles imported in bulk jobs meanwhile, list removals, then
+ * "Entered Segment" events.
  * One sync per shop at a time (a lease). Killed at any point, the next sync resumes the same
  * one: jobs already sent are polled, the plan is recomputed from the ledger (only what Klaviyo confirmed),
  * and events carry ids Klaviyo stores once.
@@ -99,7 +98,7 @@ export class KlaviyoSyncService {
           rateLimitWaitSeconds: Math.round(statistics.rateLimitWaitMs) / 1000,
           seconds: (Date.now() - started) / 1000,
         };
-        await repository.clearPlan(shop.id, sync.id);
+        await repository.clearDepartures(shop.id, sync.id);
         await repository.clearEvents(shop.id, sync.id);
         await repository.finishSync(sync.id, 'succeeded', result);
         return result;
@@ -146,17 +145,37 @@ export class KlaviyoSyncService {
       );
     }
 
-    const groups = await this.buildPlan(repository, sync, enabled, [...lists.ready.keys()]);
-    const planned = groups.reduce((sum, group) => sum + group.profiles, 0);
     const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
+    const query = { shopId: shop.id, run: { id: sync.runId, runNumber: sync.runNumber }, enabledSegments: enabled, readyListKeys: [...lists.ready.keys()] };
+    await repository.clearDepartures(shop.id, sync.id);
 
-    progress.phase('klaviyo profiles', planned);
-    // Departures meanwhile: other endpoints, other limits. Events wait for both, so a flow they trigger
-    // finds the profile and its lists up to date.
+    progress.phase('klaviyo profiles');
+    // Profiles are sent while the plan is read, and the departing customers' profile ids looked up; the
+    // removals start once the whole plan is read: other endpoints, other limits. Events wait for all of it,
+    // so a flow they trigger finds the profile and its lists up to date.
+    const planRead = deferred();
+    const departures = new ListDepartures(client, repository, shop.id, sync.id, lists.ready, progress);
     const eventsDue = !sync.baseline && lastSynced !== null;
     const [, removals] = await settleAll([
-      imports.send(sync.id, groups, lists.ready),
-      removeFromLists(client, repository, shop.id, sync.id, lists.ready, progress),
+      imports.send(sync.id, lists.ready, async (add) => {
+        try {
+          await readPlan(this.db, query, async (rows) => {
+            await departures.take(rows.filter((row) => row.remove_lists.length > 0));
+            for (const row of rows) if (row.upsert) await add(row);
+          });
+          planRead.resolve();
+        } catch (error) {
+          planRead.reject(error);
+          throw error;
+        }
+      }),
+      planRead.promise.then(
+        () => departures.remove(),
+        async (error) => {
+          await departures.abandon();
+          throw error;
+        },
+      ),
       eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : Promise.resolve(),
     ]);
     progress.done(
@@ -177,7 +196,7 @@ export class KlaviyoSyncService {
       baseline: sync.baseline,
       lists: { created: lists.created, recovered: lists.recovered, deferred: lists.deferred },
       profiles: {
-        planned,
+        planned: imports.figures.groups.reduce((sum, group) => sum + group.profiles, 0),
         sent: imports.figures.profilesSent,
         confirmed: imports.figures.profilesConfirmed,
         rejected: imports.figures.profilesRejected,
@@ -191,23 +210,6 @@ export class KlaviyoSyncService {
       events,
       messages,
     };
-  }
-
-  /**
-   * The sync's plan, in PLAN_PARTS parts built at once on connections of their own when the pool has them (a
-   * statement uses one core of the server). A part that fails fails the sync; the next one clears and rebuilds
-   * the whole plan.
-   */
-  private async buildPlan(repository: KlaviyoSyncRepository, sync: SyncRow, enabled: string[], readyListKeys: string[]): Promise<UpsertGroup[]> {
-    await repository.clearPlan(sync.shopId, sync.id);
-    const parts = await settleAll(
-      customerParts(Math.max(1, Math.min(PLAN_PARTS, poolSizeOf(this.db)))).map((part) =>
-        this.db.transaction((manager) =>
-          new KlaviyoSyncRepository(manager).buildPlan(sync.shopId, sync.id, { id: sync.runId, runNumber: sync.runNumber }, enabled, readyListKeys, part),
-        ),
-      ),
-    );
-    return mergeUpsertGroups(parts);
   }
 
   /** The segments synced as lists, and the enabled saved segment keys that exist. */

@@ -18,9 +18,9 @@ function e164Sql(column: string): string {
 const EMAIL = `nullif(btrim(cu.email), '')`;
 const PHONE = e164Sql('cu.phone');
 
-/** Whether a customer belongs to part $8 of $7 of the plan. `column` is a trusted column name, never data. */
+/** Whether a customer belongs to part $7 of $6 of the plan. `column` is a trusted column name, never data. */
 function inPart(column: string): string {
-  return inCustomerPartSql(column, '$7', '$8');
+  return inCustomerPartSql(column, '$6', '$7');
 }
 
 /**
@@ -28,31 +28,31 @@ function inPart(column: string): string {
  * run (an email or an E.164 phone): a hash of the identity and of every column the properties are made of,
  * and the lists the customer belongs in; against the ledger: what to send (upsert: new, or the hash
  * differs, or lists to join) and which lists to leave. Ledger customers absent from the run (or no longer
- * reachable) leave every list. The properties are the run's columns, kept as columns (PLAN_PROFILE_COLUMNS
- * reads them) and compared by a 64-bit hash of them (a change goes unseen only on a 1 in 2^64 collision):
- * building JSON in SQL for a million profiles cost more than the rest of the plan together.
- * The plan can be built in parts, each a share of the customers by a hash of their id, on connections of
- * their own: one statement uses one core of the database server.
- * Parameters: $1 shop, $2 sync id, $3 run id, $4 run number, $5 enabled saved segment keys, $6 keys of the
- * segments whose list exists, $7 number of parts, $8 this part (0 to $7 - 1). Returns the upsert groups
- * (profiles joining the same lists: one import job adds all its profiles to all its lists) and their sizes,
- * counted as the rows are written rather than by reading them again.
+ * reachable) leave every list. The properties are the run's columns, named as the properties are
+ * (core/profiles.ts builds them), rounded and formatted as they are sent, and compared by a 64-bit hash of
+ * them (a change goes unseen only on a 1 in 2^64 collision): building JSON in SQL for a million profiles
+ * cost more than the rest of the plan together.
+ * The rows are read through a cursor (see plan-stream.ts), never stored: writing a million-row plan and
+ * reading it back cost more than finding it. They come in add_key order, so the profiles joining the same
+ * lists come together and each part fills one import job at a time: in no order, every group's job filled
+ * at once and the profiles held meanwhile made the sync's garbage collection cost more than the writing
+ * saved (a third more CPU in the sync process at a million profiles). The plan can be read in parts, each a
+ * share of the customers by a hash of their id, on connections of their own: one statement uses one core
+ * of the database server.
+ * Parameters: $1 shop, $2 run id, $3 run number, $4 enabled saved segment keys, $5 keys of the segments
+ * whose list exists, $6 number of parts, $7 this part (0 to $6 - 1).
  */
-export const BUILD_PLAN = `
-  WITH plan_rows AS (
-  INSERT INTO klaviyo_sync_plan (shop_id, sync_id, customer_id, email, phone, rfm_group, rfm_score, r, f, m, recency_days,
-                                 orders, net_spent, aov, vip_tier, segments, last_segment_change, predicted_clv, churn_risk,
-                                 properties_hash, upsert, add_lists, add_key, remove_lists, profile_id)
+export const PLAN_DIFF = `
   WITH saved AS (
     SELECT sm.customer_id, array_agg(s.key ORDER BY s.key) AS keys
     FROM saved_segment_members sm CROSS JOIN LATERAL unnest(sm.segment_ids) AS sid
     JOIN saved_segments s ON s.shop_id = sm.shop_id AND s.segment_id = sid
-    WHERE sm.shop_id = $1 AND sm.run_id = $3 AND ${inPart('sm.customer_id')}
+    WHERE sm.shop_id = $1 AND sm.run_id = $2 AND ${inPart('sm.customer_id')}
     GROUP BY sm.customer_id
   ), changed AS (
     SELECT c.customer_id, max(r.as_of) AS at
     FROM segment_changes c JOIN segment_runs r ON r.id = c.run_id
-    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $4 AND r.status = 'succeeded' AND c.to_group IS NOT NULL AND ${inPart('c.customer_id')}
+    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $3 AND r.status = 'succeeded' AND c.to_group IS NOT NULL AND ${inPart('c.customer_id')}
     GROUP BY c.customer_id
   ), identities AS (
     -- OFFSET 0: each customer's email and phone worked out once, not again wherever they are used.
@@ -67,16 +67,16 @@ export const BUILD_PLAN = `
            hash_record_extended(ROW(id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days,
              m.frequency, m.monetary, m.aov, m.vip_tier, sv.keys, ch.at, m.predicted_clv, m.churn_risk), 0)::text AS hash,
            -- Sorted as keys sort (rfm:, segment:, vip:) without a sort per customer; only lists that exist.
-           array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($6::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
+           array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($5::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
            || CASE WHEN sv.keys IS NULL THEN '{}'::text[] ELSE ARRAY(
                 SELECT 'segment:' || s FROM unnest(sv.keys) AS s
-                WHERE s = ANY($5::text[]) AND 'segment:' || s = ANY($6::text[]) ORDER BY s) END
-           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($6::text[]) THEN 'vip:' || m.vip_tier END], NULL) AS lists
+                WHERE s = ANY($4::text[]) AND 'segment:' || s = ANY($5::text[]) ORDER BY s) END
+           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($5::text[]) THEN 'vip:' || m.vip_tier END], NULL) AS lists
     FROM segment_memberships m
     JOIN identities id ON id.customer_id = m.customer_id
     LEFT JOIN saved sv ON sv.customer_id = m.customer_id
     LEFT JOIN changed ch ON ch.customer_id = m.customer_id
-    WHERE m.shop_id = $1 AND m.run_id = $3 AND ${inPart('m.customer_id')}
+    WHERE m.shop_id = $1 AND m.run_id = $2 AND ${inPart('m.customer_id')}
     -- OFFSET 0 keeps the hash and the lists one computation per customer (inlined, each use repeats it).
     OFFSET 0
   ), ledger AS (
@@ -98,24 +98,16 @@ export const BUILD_PLAN = `
     FROM diff
     WHERE (wanted AND (NOT known OR hash IS DISTINCT FROM properties_hash)) OR cardinality(adds) > 0 OR cardinality(removes) > 0
   )
-  SELECT $1, $2, customer_id, email, phone, rfm_group, rfm_score, r, f, m, recency_days, frequency, monetary, aov, vip_tier,
-         coalesce(segments, '{}'::text[]), last_change, predicted_clv, churn_risk,
-         coalesce(hash, properties_hash), upsert, adds, array_to_string(adds, ','), removes, profile_id
+  SELECT customer_id, email, phone, coalesce(hash, properties_hash) AS properties_hash, rfm_group, rfm_score, r, f, m,
+         recency_days, frequency AS orders, monetary::float8 AS net_spent, aov::float8 AS aov, vip_tier,
+         coalesce(segments, '{}'::text[]) AS segments,
+         to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_segment_change,
+         predicted_clv::float8 AS predicted_clv, round(churn_risk::numeric, 4)::float8 AS churn_risk,
+         upsert, adds AS add_lists, array_to_string(adds, ',') AS add_key, removes AS remove_lists, profile_id
   FROM planned
-  RETURNING upsert, add_key, add_lists
-  )
-  SELECT add_key, add_lists, count(*)::int AS n FROM plan_rows WHERE upsert GROUP BY add_key, add_lists`;
+  ORDER BY add_key`;
 
-/**
- * A planned profile's identity, hash and the figures its properties are made of, named as the properties
- * are (core/profiles.ts builds them), rounded and formatted as they are sent. Selected from klaviyo_sync_plan.
- */
-export const PLAN_PROFILE_COLUMNS = `customer_id, email, phone, properties_hash, rfm_group, rfm_score, r, f, m, recency_days,
-  orders, net_spent::float8 AS net_spent, aov::float8 AS aov, vip_tier, segments,
-  to_char(last_segment_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_segment_change,
-  predicted_clv::float8 AS predicted_clv, round(churn_risk::numeric, 4)::float8 AS churn_risk`;
-
-/** Members of the run Klaviyo cannot identify (neither email nor E.164 phone): skipped and counted. $1 shop, $3 run. */
+/** Members of the run Klaviyo cannot identify (neither email nor E.164 phone): skipped and counted. $1 shop, $2 run. */
 export const COUNT_UNREACHABLE = `
   SELECT count(*)::int AS n FROM segment_memberships m
   JOIN customers cu ON cu.shop_id = m.shop_id AND cu.customer_id = m.customer_id

@@ -1,6 +1,7 @@
+import { RunningTasks } from '../async/running-tasks';
 import { settleAll } from '../async/settle-all';
 import type { KlaviyoClient } from './klaviyo-client';
-import type { KlaviyoSyncRepository } from './klaviyo-sync.repository';
+import type { Departure, KlaviyoSyncRepository } from './klaviyo-sync.repository';
 import type { SyncProgress } from './sync-progress';
 
 /** Profiles per list removal call (Klaviyo's maximum). */
@@ -19,126 +20,105 @@ export interface RemovalFigures {
 }
 
 /**
- * The plan's list departures. Klaviyo removes members by profile id, which a bulk import does not return
- * per profile (fetching a million ids from the jobs would cost 10,000 calls at 150/min). So the ledger
- * keeps an id once known, and the ids still missing are looked up, only for the customers who leave a list.
- * Lookups go list by list (a customer under the first list they leave), and each list's removals start as
- * soon as its customers are looked up, while the next list's are: the two endpoints have limits of their
- * own. Each removal (1,000 per call) is confirmed in the ledger after Klaviyo's 2xx. All this runs while the
- * import jobs do: a customer leaves one list and joins others, never the same. Customers Klaviyo has no
- * profile for are in no list: the ledger just forgets them.
+ * The sync's list departures, handed over page by page as the plan is read. Klaviyo removes members by
+ * profile id, which a bulk import does not return per profile (fetching a million ids from the jobs would
+ * cost 10,000 calls at 150/min). So the ledger keeps an id once known, and the ids still missing are looked
+ * up meanwhile (DepartureLookups). Once the whole plan is read, each list's removals (1,000 per call) run at
+ * once, each confirmed in the ledger after Klaviyo's 2xx, while the import jobs finish: a customer leaves
+ * one list and joins others, never the same. Customers Klaviyo has no profile for are in no list: the
+ * ledger just forgets them.
  */
-export async function removeFromLists(
-  client: KlaviyoClient,
-  repository: KlaviyoSyncRepository,
-  shopId: number,
-  syncId: number,
-  listIds: Map<string, string>,
-  progress: SyncProgress,
-): Promise<RemovalFigures> {
-  const counts = await repository.removalCounts(shopId, syncId);
-  const listKeys = [...counts.keys()];
-  const lookups = new DepartureLookups(client, repository, shopId, syncId, listKeys);
-  const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts), lookedUp: 0 };
-  const removeList = async (listKey: string) => {
-    await lookups.looked(listKey);
-    const listId = listIds.get(listKey);
-    let cursor = '';
-    for (;;) {
-      const batch = await repository.removalBatch(shopId, syncId, listKey, cursor, REMOVAL_BATCH);
-      if (batch.length === 0) break;
-      cursor = batch[batch.length - 1].customer_id;
-      const profileIds = batch.map((row) => row.profile_id).filter((id): id is string => id !== null);
-      // A list whose row is gone (disabled and never created) has no members to remove in Klaviyo.
-      if (listId && profileIds.length) await client.removeFromList(listId, profileIds);
-      await repository.applyRemoval(shopId, listKey, batch.map((row) => row.customer_id));
-      figures.removed += batch.length;
-      progress.status({ removed: figures.removed });
-    }
-  };
-  // Lists at once (the limiter paces the calls); progress as a figure, since the import jobs have the bar.
-  const lookingUp = lookups.run().then(
-    () => lookups.stop(),
-    (error) => {
-      lookups.stop(error);
-      throw error;
-    },
-  );
-  await settleAll([lookingUp, ...listKeys.map(removeList)]);
-  figures.lookedUp = lookups.lookedUp;
-  return figures;
-}
-
-/**
- * Klaviyo profile ids of the departing customers the ledger has none for, looked up 100 per call by
- * external id, LOOKUPS_AT_ONCE calls at a time, list after list in the order of `listKeys`. A list's
- * customers are all looked up once every list up to it has been read and its ids sent; the few left over
- * (less than a page) go with the next list's first page, so the calls are as few as for one stream.
- */
-class DepartureLookups {
-  lookedUp = 0;
-  private readonly ready = new Map<string, { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void }>();
-  /** Ids read but not looked up yet. */
-  private waiting: string[] = [];
-  /** Lists read to their end, with how many ids had been read by then: let go once that many are looked up. */
-  private readonly listsRead: { listKey: string; readUpTo: number }[] = [];
-  private read = 0;
+export class ListDepartures {
+  private readonly lookups: DepartureLookups;
 
   constructor(
     private readonly client: KlaviyoClient,
     private readonly repository: KlaviyoSyncRepository,
     private readonly shopId: number,
     private readonly syncId: number,
-    private readonly listKeys: string[],
+    private readonly listIds: Map<string, string>,
+    private readonly progress: SyncProgress,
   ) {
-    for (const key of listKeys) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-      promise.catch(() => undefined); // a list nobody waits for any more must not fail the process
-      this.ready.set(key, { promise, resolve, reject });
-    }
+    this.lookups = new DepartureLookups(client, repository, shopId, syncId);
   }
 
-  /** Resolves once every customer leaving this list has been looked up (or the lookups failed). */
-  looked(listKey: string): Promise<void> {
-    return this.ready.get(listKey)?.promise ?? Promise.resolve();
+  /** A page of the plan's departures kept, and the profile ids it lacks looked up. */
+  async take(departures: Departure[]): Promise<void> {
+    await this.repository.addDepartures(this.shopId, this.syncId, departures);
+    await this.lookups.add(departures.filter((row) => row.profile_id === null).map((row) => row.customer_id));
   }
 
-  async run(): Promise<void> {
-    for (const listKey of this.listKeys) {
-      let after = '';
-      for (;;) {
-        const missing = await this.repository.removalsWithoutProfileId(this.shopId, this.syncId, listKey, after, LOOKUP_BATCH * LOOKUPS_AT_ONCE);
-        if (missing.length === 0) break;
-        after = missing[missing.length - 1];
-        this.waiting.push(...missing);
-        this.read += missing.length;
-        if (this.waiting.length >= LOOKUP_BATCH * LOOKUPS_AT_ONCE) await this.lookUp(LOOKUP_BATCH * LOOKUPS_AT_ONCE);
-      }
-      this.listsRead.push({ listKey, readUpTo: this.read });
-      await this.lookUp(this.waiting.length - (this.waiting.length % LOOKUP_BATCH));
-    }
-    await this.lookUp(this.waiting.length);
+  /** After the whole plan: the removals, once every lookup is done. */
+  async remove(): Promise<RemovalFigures> {
+    await this.lookups.finish();
+    const counts = await this.repository.removalCounts(this.shopId, this.syncId);
+    const figures: RemovalFigures = { removed: 0, byList: Object.fromEntries(counts), lookedUp: this.lookups.lookedUp };
+    // Lists at once (the limiter paces the calls); progress as a figure, since the import jobs have the bar.
+    await settleAll([...counts.keys()].map((listKey) => this.removeList(listKey, figures)));
+    return figures;
   }
 
-  /** Lets every list go: the ones not looked up fail with the lookups' error, if any. */
-  stop(error?: unknown): void {
-    for (const { resolve, reject } of this.ready.values()) (error === undefined ? resolve : reject)(error);
+  /** After a plan that failed: waits for the lookups under way, so nothing is left running behind the sync. */
+  async abandon(): Promise<void> {
+    await this.lookups.finish().catch(() => undefined);
   }
 
-  /** Looks up the first `count` waiting ids (whole pages but at the end); lists wholly looked up are let go. */
-  private async lookUp(count: number): Promise<void> {
-    const ids = this.waiting.splice(0, count);
-    if (ids.length > 0) {
-      const pages: string[][] = [];
-      for (let i = 0; i < ids.length; i += LOOKUP_BATCH) pages.push(ids.slice(i, i + LOOKUP_BATCH));
-      const found = await settleAll(pages.map((page) => this.client.profileIdsByExternalId(page)));
-      await this.repository.saveProfileIds(this.shopId, this.syncId, new Map(found.flatMap((map) => [...map])));
-      this.lookedUp += ids.length;
+  private async removeList(listKey: string, figures: RemovalFigures): Promise<void> {
+    const listId = this.listIds.get(listKey);
+    let cursor = '';
+    for (;;) {
+      const batch = await this.repository.removalBatch(this.shopId, this.syncId, listKey, cursor, REMOVAL_BATCH);
+      if (batch.length === 0) break;
+      cursor = batch[batch.length - 1].customer_id;
+      const profileIds = batch.map((row) => row.profile_id).filter((id): id is string => id !== null);
+      // A list whose row is gone (disabled and never created) has no members to remove in Klaviyo.
+      if (listId && profileIds.length) await this.client.removeFromList(listId, profileIds);
+      await this.repository.applyRemoval(this.shopId, listKey, batch.map((row) => row.customer_id));
+      figures.removed += batch.length;
+      this.progress.status({ removed: figures.removed });
     }
-    while (this.listsRead.length > 0 && this.listsRead[0].readUpTo <= this.lookedUp) {
-      this.ready.get(this.listsRead.shift()!.listKey)?.resolve();
-    }
+  }
+}
+
+/**
+ * Klaviyo profile ids of the departing customers the ledger has none for, looked up 100 per call by
+ * external id as the plan hands them over, so the lookups overlap the diff; LOOKUPS_AT_ONCE calls at a
+ * time (adding waits for room). Each page's ids are written to the ledger and the departures.
+ */
+class DepartureLookups {
+  lookedUp = 0;
+  /** Ids handed over and not looked up yet (less than a page). */
+  private waiting: string[] = [];
+  private readonly running = new RunningTasks(LOOKUPS_AT_ONCE);
+
+  constructor(
+    private readonly client: KlaviyoClient,
+    private readonly repository: KlaviyoSyncRepository,
+    private readonly shopId: number,
+    private readonly syncId: number,
+  ) {}
+
+  /** Departing customers without a known profile id, looked up a whole page at a time. */
+  async add(customerIds: string[]): Promise<void> {
+    this.waiting.push(...customerIds);
+    while (this.waiting.length >= LOOKUP_BATCH) await this.lookUp(this.waiting.splice(0, LOOKUP_BATCH));
+  }
+
+  /** The last page looked up; resolves once every lookup is written, or fails with the first failure. */
+  async finish(): Promise<void> {
+    if (this.waiting.length > 0) await this.lookUp(this.waiting.splice(0));
+    await this.running.settle();
+    this.running.throwIfFailed();
+  }
+
+  private async lookUp(page: string[]): Promise<void> {
+    await this.running.room();
+    this.running.add(
+      (async () => {
+        const found = await this.client.profileIdsByExternalId(page);
+        await this.repository.saveProfileIds(this.shopId, this.syncId, found);
+        this.lookedUp += page.length;
+      })(),
+    );
   }
 }

@@ -2,7 +2,8 @@ import { RunningTasks } from '../async/running-tasks';
 import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunker';
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type ImportJobStatus, type KlaviyoClient } from './klaviyo-client';
-import type { KlaviyoSyncRepository, PendingJob, UpsertGroup } from './klaviyo-sync.repository';
+import type { KlaviyoSyncRepository, PendingJob } from './klaviyo-sync.repository';
+import type { PlanRow } from './plan-stream';
 import type { SyncProgress } from './sync-progress';
 
 /** The body around the profiles of a bulk import job, with a list relationship per list (measured generously). */
@@ -10,8 +11,6 @@ function envelopeBytes(lists: number): number {
   return 200 + lists * 40;
 }
 
-/** Rows read from the plan per query. */
-const BATCH = 5_000;
 /** Import jobs sent at once: bodies are built and sent while earlier ones travel (the limiter still paces them). */
 const IN_FLIGHT = 3;
 /**
@@ -35,9 +34,19 @@ export interface ImportFigures {
 
 type Entry = { profile: SdkProfile; customerId: string; hash: string };
 
+/** Profiles joining the same lists: one import job adds all its profiles to all its lists. */
+interface JobGroup {
+  lists: string[];
+  chunker: JobChunker<Entry>;
+  figures: ImportFigures['groups'][number];
+}
+
+/** Hands a planned profile over to be sent; fails once sending has failed, so the plan stops being read. */
+export type AddProfile = (row: PlanRow) => Promise<void>;
+
 /**
- * The plan's upserts as bulk import jobs: one group per set of lists to join, cut into jobs of at most
- * 10,000 profiles and 5 MB, each recorded (job id, profiles, hashes) as soon as Klaviyo accepts it, so a
+ * The plan's upserts as bulk import jobs, sent while the plan is read: one group per set of lists to join,
+ * cut into jobs of at most 10,000 profiles and 5 MB as its profiles arrive, each recorded (job id, profiles, hashes) as soon as Klaviyo accepts it, so a
  * restart polls it instead of sending it again. Then every pending job is polled to completion and applied
  * to the ledger, its import errors recorded per profile.
  */
@@ -64,8 +73,11 @@ export class ProfileImport {
     await this.drain();
   }
 
-  /** Sends the plan's upsert groups (see KlaviyoSyncRepository.buildPlan). */
-  async send(syncId: number, groups: UpsertGroup[], listIds: Map<string, string>): Promise<void> {
+  /**
+   * Sends the profiles `plan` adds (see readPlan) as they come, each group's last job once the plan is read,
+   * then waits until every job is applied.
+   */
+  async send(syncId: number, listIds: Map<string, string>, plan: (add: AddProfile) => Promise<void>): Promise<void> {
     // A failed job stops the sync at the next submission or at the end, never silently.
     const inFlight = new RunningTasks(IN_FLIGHT);
     // Jobs are polled and applied while later ones are built and sent: polls have a rate limit of their
@@ -77,8 +89,22 @@ export class ProfileImport {
       await inFlight.room();
       inFlight.add(this.submit(syncId, chunk.items, listKeys, listIds));
     };
+    const groups = new Map<string, JobGroup>();
     try {
-      await this.sendGroups(syncId, groups, submit);
+      await plan(async (row) => {
+        inFlight.throwIfFailed();
+        const group = groups.get(row.add_key) ?? this.newGroup(groups, row);
+        const profile = toSdkProfile({ customerId: row.customer_id, email: row.email, phone: row.phone, properties: row });
+        const bytes = profileBytes(profile);
+        group.figures.profiles += 1;
+        group.figures.bytes += bytes;
+        await submit(group.chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, bytes), group.lists);
+      });
+      for (const key of [...groups.keys()].sort()) {
+        const group = groups.get(key) as JobGroup;
+        this.figures.groups.push(group.figures);
+        await submit(group.chunker.flush(), group.lists);
+      }
     } catch (error) {
       inFlight.fail(error);
     } finally {
@@ -93,36 +119,14 @@ export class ProfileImport {
     inFlight.throwIfFailed();
   }
 
-  /** The plan's upsert rows, group by group, cut into jobs and handed to `submit`. */
-  private async sendGroups(
-    syncId: number,
-    groups: UpsertGroup[],
-    submit: (chunk: Chunk<Entry> | null, listKeys: string[]) => Promise<void>,
-  ): Promise<void> {
-    for (const group of groups) {
-      const chunker = new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(group.addLists.length) });
-      const figures = { lists: group.addLists.length, profiles: 0, bytes: 0 };
-      this.figures.groups.push(figures);
-      let after = '';
-      for (;;) {
-        const rows = await this.repository.upsertBatch(this.shopId, syncId, group.addKey, after, BATCH);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1].customer_id;
-        for (const row of rows) {
-          const profile = toSdkProfile({
-            customerId: row.customer_id,
-            email: row.email,
-            phone: row.phone,
-            properties: row,
-          });
-          const bytes = profileBytes(profile);
-          figures.profiles += 1;
-          figures.bytes += bytes;
-          await submit(chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, bytes), group.addLists);
-        }
-      }
-      await submit(chunker.flush(), group.addLists);
-    }
+  private newGroup(groups: Map<string, JobGroup>, row: PlanRow): JobGroup {
+    const group: JobGroup = {
+      lists: row.add_lists,
+      chunker: new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(row.add_lists.length) }),
+      figures: { lists: row.add_lists.length, profiles: 0, bytes: 0 },
+    };
+    groups.set(row.add_key, group);
+    return group;
   }
 
   private async submit(syncId: number, items: Entry[], listKeys: string[], listIds: Map<string, string>): Promise<void> {

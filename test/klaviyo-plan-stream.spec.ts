@@ -1,0 +1,89 @@
+import type { DataSource } from 'typeorm';
+import { poolSizeOf } from '../src/database/pool-size';
+import { syncedSegments } from '../src/klaviyo/core/synced-segments';
+import { readPlan, type PlanQuery, type PlanRow } from '../src/klaviyo/plan-stream';
+import { VIP_TIERS } from '../src/klaviyo/vip-tiers';
+import { RFM_GROUPS } from '../src/segmentation/core/rfm-groups';
+import { FakeKlaviyo } from './fakes/klaviyo';
+import { API_KEY, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+
+jest.setTimeout(120_000);
+
+/** Every connection of the pool taken at once, each asked for its open cursors: a leaked one would never come. */
+async function cursorsOnEveryConnection(db: DataSource): Promise<number[]> {
+  const runners = Array.from({ length: poolSizeOf(db) }, () => db.createQueryRunner());
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a connection was never given back')), 10_000).unref());
+  try {
+    await Promise.race([Promise.all(runners.map((runner) => runner.connect())), timeout]);
+    return await Promise.all(runners.map(async (runner) => (await runner.query(`SELECT count(*)::int AS n FROM pg_cursors`))[0].n));
+  } finally {
+    await Promise.all(runners.map((runner) => runner.release()));
+  }
+}
+
+describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (target) => {
+  let test: TestDatabase;
+  let fake: FakeKlaviyo;
+  let shopNumber = 0;
+  beforeAll(async () => {
+    test = await target.open();
+  });
+  afterAll(async () => test?.dispose());
+  beforeEach(async () => {
+    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 20 });
+  });
+  afterEach(async () => fake?.close());
+
+  const db = () => test.database.dataSource;
+  async function world() {
+    const w = await syncWorld(db(), fake, `plan-${++shopNumber}.myshopify.com`, sixteenCustomers());
+    const [run] = await db().query(`SELECT id::int AS id, run_number FROM segment_runs WHERE id = $1`, [await latestRunId(db(), w.shop.id)]);
+    const query: PlanQuery = {
+      shopId: w.shop.id,
+      run: { id: run.id, runNumber: run.run_number },
+      enabledSegments: [],
+      readyListKeys: syncedSegments(RFM_GROUPS, VIP_TIERS, []).map((segment) => segment.key),
+    };
+    return { ...w, query };
+  }
+  async function rowsOf(query: PlanQuery): Promise<PlanRow[]> {
+    const rows: PlanRow[] = [];
+    await readPlan(db(), query, async (page) => void rows.push(...page));
+    return rows.sort((a, b) => a.customer_id.localeCompare(b.customer_id));
+  }
+
+  it('before any sync, every reachable customer once, to send, joining their group and tier lists, leaving none', async () => {
+    const { query } = await world();
+
+    const rows = await rowsOf(query);
+
+    expect(rows.map((row) => row.customer_id)).toEqual(Array.from({ length: 15 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`));
+    for (const row of rows) {
+      expect(row).toMatchObject({ upsert: true, remove_lists: [], add_key: row.add_lists.join(',') });
+      expect(row.add_lists).toEqual([`rfm:${row.rfm_group}`, ...(row.vip_tier ? [`vip:${row.vip_tier}`] : [])]);
+    }
+  });
+
+  it('once the shop is synced and nothing changed, the plan is empty', async () => {
+    const { shop, service, query } = await world();
+    await service().sync(shop.domain);
+
+    expect(await rowsOf(query)).toEqual([]);
+  });
+
+  it('a page that fails stops the reading and leaves no cursor open and no connection taken', async () => {
+    const { query } = await world();
+    let pages = 0;
+
+    const reading = readPlan(db(), query, async () => {
+      pages += 1;
+      throw new Error('the sending failed');
+    });
+
+    await expect(reading).rejects.toThrow('the sending failed');
+    // One page per part at most: each part stops at its first failure.
+    expect(pages).toBeLessThanOrEqual(2);
+    expect(await cursorsOnEveryConnection(db())).toEqual(Array(poolSizeOf(db())).fill(0));
+  });
+});
