@@ -10,6 +10,8 @@ const REMOVAL_BATCH = 1_000;
 const LOOKUP_BATCH = 100;
 /** Lookups sent together (the limiter still paces them): one at a time, round trips and not the limit set the pace. */
 const LOOKUPS_AT_ONCE = 10;
+/** Profile ids found written at once. */
+const IDS_PER_WRITE = 1_000;
 
 export interface RemovalFigures {
   removed: number;
@@ -82,14 +84,19 @@ export class ListDepartures {
 
 /**
  * Klaviyo profile ids of the departing customers the ledger has none for, looked up 100 per call by
- * external id as the plan hands them over, so the lookups overlap the diff; LOOKUPS_AT_ONCE calls at a
- * time (adding waits for room). Each page's ids are written to the ledger and the departures.
+ * external id as the plan hands them over; LOOKUPS_AT_ONCE calls at a time (adding waits for room). The
+ * ids found are written to the ledger and the departures IDS_PER_WRITE at a time: each write waits for the
+ * ledger writes before it, and written page by page they were slower than the lookups' rate limit.
  */
 class DepartureLookups {
   lookedUp = 0;
   /** Ids handed over and not looked up yet (less than a page). */
   private waiting: string[] = [];
   private readonly running = new RunningTasks(LOOKUPS_AT_ONCE);
+  /** Profile ids found and not written yet. */
+  private found = new Map<string, string>();
+  /** The writes so far, one after the other. */
+  private written: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: KlaviyoClient,
@@ -104,21 +111,30 @@ class DepartureLookups {
     while (this.waiting.length >= LOOKUP_BATCH) await this.lookUp(this.waiting.splice(0, LOOKUP_BATCH));
   }
 
-  /** The last page looked up; resolves once every lookup is written, or fails with the first failure. */
+  /** The last page looked up; resolves once every id found is written, or fails with the first failure. */
   async finish(): Promise<void> {
     if (this.waiting.length > 0) await this.lookUp(this.waiting.splice(0));
     await this.running.settle();
     this.running.throwIfFailed();
+    await this.write();
   }
 
   private async lookUp(page: string[]): Promise<void> {
     await this.running.room();
     this.running.add(
       (async () => {
-        const found = await this.client.profileIdsByExternalId(page);
-        await this.repository.saveProfileIds(this.shopId, this.syncId, found);
+        for (const [customerId, profileId] of await this.client.profileIdsByExternalId(page)) this.found.set(customerId, profileId);
         this.lookedUp += page.length;
+        if (this.found.size >= IDS_PER_WRITE) await this.write();
       })(),
     );
+  }
+
+  /** Writes the ids found so far, after the writes before. */
+  private write(): Promise<void> {
+    const ids = this.found;
+    this.found = new Map();
+    this.written = this.written.then(() => this.repository.saveProfileIds(this.shopId, this.syncId, ids));
+    return this.written;
   }
 }
