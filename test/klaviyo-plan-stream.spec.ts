@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { poolSizeOf } from '../src/database/pool-size';
 import { syncedSegments } from '../src/klaviyo/core/synced-segments';
-import { readPlan, type PlanQuery, type PlanRow } from '../src/klaviyo/plan-stream';
+import { addLists, readPlan, type PlanQuery, type PlanRow } from '../src/klaviyo/plan-stream';
 import { VIP_TIERS } from '../src/klaviyo/vip-tiers';
 import { RFM_GROUPS } from '../src/segmentation/core/rfm-groups';
 import { FakeKlaviyo } from './fakes/klaviyo';
@@ -60,8 +60,8 @@ describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (t
 
     expect(rows.map((row) => row.customer_id)).toEqual(Array.from({ length: 15 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`));
     for (const row of rows) {
-      expect(row).toMatchObject({ upsert: true, remove_lists: [], add_key: row.add_lists.join(',') });
-      expect(row.add_lists).toEqual([`rfm:${row.rfm_group}`, ...(row.vip_tier ? [`vip:${row.vip_tier}`] : [])]);
+      expect(row).toMatchObject({ upsert: true, remove_lists: [] });
+      expect(addLists(row)).toEqual([`rfm:${row.rfm_group}`, ...(row.vip_tier ? [`vip:${row.vip_tier}`] : [])]);
     }
   });
 

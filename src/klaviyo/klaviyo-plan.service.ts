@@ -7,7 +7,7 @@ import { listCreationsAllowed, parseKlaviyoSettings, syncedSegments } from './co
 import type { PlannedList, SyncPlan } from './core/sync-plan';
 import { profileProperties } from './core/profiles';
 import { KlaviyoSyncRepository } from './klaviyo-sync.repository';
-import { readPlanIn, type PlanRow } from './plan-stream';
+import { addLists, readPlanIn, type PlanRow } from './plan-stream';
 import { VIP_TIERS } from './vip-tiers';
 
 /** The sync id the dry run builds its events under, inside a transaction that is rolled back: nothing stays. */
@@ -55,7 +55,7 @@ export class KlaviyoPlanService {
           for (const key of row.remove_lists) leaving.set(key, (leaving.get(key) ?? 0) + 1);
           if (!row.upsert) continue;
           upserts += 1;
-          for (const key of row.add_lists) joining.set(key, (joining.get(key) ?? 0) + 1);
+          for (const key of addLists(row)) joining.set(key, (joining.get(key) ?? 0) + 1);
           const last = sample[sampleSize - 1];
           if (!last || row.customer_id < last.customer_id) sample = firstByCustomer([...sample, row], sampleSize);
         }
@@ -85,7 +85,7 @@ export class KlaviyoPlanService {
         events,
         sample: sample.map((row) => ({
           customerId: row.customer_id,
-          joins: row.add_lists.map((key) => names.get(key) ?? key),
+          joins: addLists(row).map((key) => names.get(key) ?? key),
           properties: profileProperties(row),
         })),
       };

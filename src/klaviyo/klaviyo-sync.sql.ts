@@ -103,7 +103,7 @@ export const PLAN_DIFF = `
          coalesce(segments, '{}'::text[]) AS segments,
          to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_segment_change,
          predicted_clv::float8 AS predicted_clv, round(churn_risk::numeric, 4)::float8 AS churn_risk,
-         upsert, adds AS add_lists, array_to_string(adds, ',') AS add_key, removes AS remove_lists, profile_id
+         upsert, array_to_string(adds, ',') AS add_key, removes AS remove_lists, profile_id
   FROM planned
   ORDER BY add_key`;
 

@@ -21,11 +21,15 @@ export type PlanRow = {
   properties_hash: string;
   /** Whether the profile is sent (new, changed, or joining lists); a departure alone is not. */
   upsert: boolean;
-  add_lists: string[];
-  /** add_lists joined: profiles with the same key go in the same import jobs. */
+  /** The keys of the lists to join, joined by commas (see addLists): profiles with the same key go in the same import jobs. */
   add_key: string;
 } & Departure &
   ProfileProperties;
+
+/** The keys of the lists a plan row joins (segment keys have no commas; one string per row parses faster than an array). */
+export function addLists(row: Pick<PlanRow, 'add_key'>): string[] {
+  return row.add_key === '' ? [] : row.add_key.split(',');
+}
 
 /** What a plan is computed from: the shop's run, the enabled saved segments, the lists that exist. */
 export interface PlanQuery {

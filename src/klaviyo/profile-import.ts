@@ -3,7 +3,7 @@ import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunke
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type ImportJobStatus, type KlaviyoClient } from './klaviyo-client';
 import type { KlaviyoSyncRepository, PendingJob } from './klaviyo-sync.repository';
-import type { PlanRow } from './plan-stream';
+import { addLists, type PlanRow } from './plan-stream';
 import type { SyncProgress } from './sync-progress';
 
 /** The body around the profiles of a bulk import job, with a list relationship per list (measured generously). */
@@ -120,10 +120,11 @@ export class ProfileImport {
   }
 
   private newGroup(groups: Map<string, JobGroup>, row: PlanRow): JobGroup {
+    const lists = addLists(row);
     const group: JobGroup = {
-      lists: row.add_lists,
-      chunker: new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(row.add_lists.length) }),
-      figures: { lists: row.add_lists.length, profiles: 0, bytes: 0 },
+      lists,
+      chunker: new JobChunker<Entry>({ ...PROFILE_IMPORT_LIMITS, envelopeBytes: envelopeBytes(lists.length) }),
+      figures: { lists: lists.length, profiles: 0, bytes: 0 },
     };
     groups.set(row.add_key, group);
     return group;
