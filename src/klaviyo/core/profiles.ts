@@ -49,7 +49,7 @@ const E164 = /^\+[1-9]\d{7,14}$/;
 /** A phone number in E.164 (+ then 8 to 15 digits), or null when the text cannot be one without guessing. */
 export function e164(phone: string | null | undefined): string | null {
   if (!phone) return null;
-  if (E164.test(phone)) return phone; // most are (the plan's SQL cleans them the same way), and cleaning costs
+  if (E164.test(phone)) return phone; // as the plan's SQL sends them: most skip the cleaning
 
   let digits = phone.trim().replace(/[\s().\-/]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
