@@ -145,18 +145,18 @@ export class KlaviyoSyncService {
       );
     }
 
-    const skippedUnreachable = await repository.unreachable(shop.id, sync.runId);
     const query = { shopId: shop.id, run: { id: sync.runId, runNumber: sync.runNumber }, enabledSegments: enabled, readyListKeys: [...lists.ready.keys()] };
     await repository.clearDepartures(shop.id, sync.id);
 
     progress.phase('klaviyo profiles');
     // Profiles are sent while the plan is read, and the departing customers' profile ids looked up; the
-    // removals start once the whole plan is read: other endpoints, other limits. Events wait for all of it,
-    // so a flow they trigger finds the profile and its lists up to date.
+    // removals start once the whole plan is read: other endpoints, other limits. So do the other queries,
+    // which would slow the plan down and have the rate-limited calls to fill the time with. Events wait
+    // for all of it, so a flow they trigger finds the profile and its lists up to date.
     const planRead = deferred();
     const departures = new ListDepartures(client, repository, shop.id, sync.id, lists.ready, progress);
     const eventsDue = !sync.baseline && lastSynced !== null;
-    const [, removals] = await settleAll([
+    const [, removals, skippedUnreachable] = await settleAll([
       imports.send(sync.id, lists.ready, async (add) => {
         try {
           await readPlan(this.db, query, async (rows) => {
@@ -176,7 +176,8 @@ export class KlaviyoSyncService {
           throw error;
         },
       ),
-      eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : Promise.resolve(),
+      planRead.promise.then(() => repository.unreachable(shop.id, sync.runId)),
+      planRead.promise.then(() => (eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : undefined)),
     ]);
     progress.done(
       `${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs, ` +
