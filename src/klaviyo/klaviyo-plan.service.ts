@@ -101,7 +101,7 @@ export class KlaviyoPlanService {
   }
 }
 
-/** The profiles of the lowest customer ids, at most `size` of them, in that order (the plan's rows come in no order). */
+/** The profiles of the lowest customer ids, at most `size` of them, in that order (the plan's rows come by the lists they join). */
 function firstByCustomer(rows: PlanRow[], size: number): PlanRow[] {
   return rows.sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0)).slice(0, size);
 }

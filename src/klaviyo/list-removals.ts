@@ -60,9 +60,9 @@ export class ListDepartures {
     return figures;
   }
 
-  /** After a plan that failed: waits for the lookups under way, so nothing is left running behind the sync. */
+  /** After a plan that failed: waits for the lookups under way (none is started), so nothing is left running behind the sync. */
   async abandon(): Promise<void> {
-    await this.lookups.finish().catch(() => undefined);
+    await this.lookups.settle();
   }
 
   private async removeList(listKey: string, figures: RemovalFigures): Promise<void> {
@@ -117,6 +117,12 @@ class DepartureLookups {
     await this.running.settle();
     this.running.throwIfFailed();
     await this.write();
+  }
+
+  /** Waits for the lookups and writes under way, starting none; never throws. */
+  async settle(): Promise<void> {
+    await this.running.settle();
+    await this.written.catch(() => undefined);
   }
 
   private async lookUp(page: string[]): Promise<void> {
