@@ -147,4 +147,28 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     expect(fake.rejectedRequests).toEqual([]);
     expect(fake.subscriptionChanges).toEqual([]);
   });
+  it('a profile Klaviyo refuses in an import job is recorded with its reason, stays out of the ledger and is sent again next time', async () => {
+    const { shop, service } = await world();
+    // Two profiles made by other tools: one with c01's email, one with its external id. Importing c01 names both.
+    const now = new Date().toISOString();
+    fake.state.setIdentifier(fake.state.createProfile(now), 'email', 'c01@example.test');
+    fake.state.setIdentifier(fake.state.createProfile(now), 'external_id', 'c01');
+
+    const first = await service().sync(shop.domain);
+
+    expect(first.profiles).toMatchObject({ sent: 15, confirmed: 14, rejected: 1 });
+    const db = test.database.dataSource;
+    expect(await db.query(`SELECT customer_id, code, detail FROM klaviyo_import_errors WHERE shop_id = $1`, [shop.id])).toEqual([
+      { customer_id: 'c01', code: 'duplicate_profile', detail: 'The identifiers given belong to different profiles.' },
+    ]);
+    const ledger = await db.query(`SELECT customer_id FROM klaviyo_profiles WHERE shop_id = $1 ORDER BY customer_id`, [shop.id]);
+    expect(ledger.map((row: { customer_id: string }) => row.customer_id)).toEqual(
+      ['c02', 'c03', 'c04', 'c05', 'c06', 'c07', 'c08', 'c09', 'c10', 'c11', 'c12', 'c13', 'c14', 'c15'],
+    );
+    expect(await db.query(`SELECT count(*)::int AS n FROM klaviyo_import_jobs WHERE shop_id = $1`, [shop.id])).toEqual([{ n: 0 }]);
+
+    const again = await service().sync(shop.domain);
+
+    expect(again.profiles).toMatchObject({ sent: 1, confirmed: 0, rejected: 1 });
+  });
 });

@@ -9,6 +9,8 @@ export interface ImportJobStatus {
   total: number;
   completed: number;
   failed: number;
+  /** How long Klaviyo took from creating the job to completing it, once complete (its own clock). */
+  tookMs: number | null;
 }
 
 export interface ImportError {
@@ -95,12 +97,23 @@ export class KlaviyoClient {
 
   async importJob(jobId: string): Promise<ImportJobStatus> {
     const { body } = await this.profiles.getBulkImportProfilesJob(jobId);
-    const attributes = body.data.attributes as { status: string; totalCount?: number; completedCount?: number; failedCount?: number };
+    const attributes = body.data.attributes as {
+      status: string;
+      totalCount?: number;
+      completedCount?: number;
+      failedCount?: number;
+      createdAt?: Date | string | null;
+      completedAt?: Date | string | null;
+    };
+    const took = attributes.createdAt && attributes.completedAt
+      ? new Date(attributes.completedAt).getTime() - new Date(attributes.createdAt).getTime()
+      : NaN;
     return {
       status: String(attributes.status),
       total: attributes.totalCount ?? 0,
       completed: attributes.completedCount ?? 0,
       failed: attributes.failedCount ?? 0,
+      tookMs: Number.isFinite(took) && took >= 0 ? took : null,
     };
   }
 

@@ -23,6 +23,8 @@ export interface PendingJob {
   listKeys: string[];
   customerIds: string[];
   hashes: string[];
+  /** When Klaviyo accepted it (ms since the epoch); null for a job an earlier sync sent. */
+  sentAt: number | null;
 }
 
 /** A customer leaving lists: a plan row's departure part. */
@@ -303,38 +305,22 @@ export class KlaviyoSyncRepository {
       listKeys: row.list_keys,
       customerIds: row.customer_ids,
       hashes: row.hashes,
+      sentAt: null,
     }));
   }
 
   /**
-   * A finished job applied, in an order safe to repeat (jobs of one plan may be applied at once: their
-   * customers are disjoint): errors recorded, the ledger updated, then the job
-   * dropped (a crash in between applies it again, to the same result).
+   * A finished job applied in one statement (APPLY_IMPORT): its errors recorded, the ledger updated and the
+   * job no longer pending, all or nothing. Jobs of one plan may be applied at once: their customers are
+   * disjoint.
    */
   async applyJob(
     shopId: number,
     job: PendingJob,
     errors: { customerId: string | null; code: string; detail: string }[],
   ): Promise<void> {
-    return this.ledgerWrites.shared(() => this.writeJob(shopId, job, errors));
-  }
-
-  private async writeJob(
-    shopId: number,
-    job: PendingJob,
-    errors: { customerId: string | null; code: string; detail: string }[],
-  ): Promise<void> {
-    await this.db.query(`DELETE FROM klaviyo_import_errors WHERE shop_id = $1 AND job_id = $2`, [shopId, job.jobId]);
-    if (errors.length) {
-      await this.db.query(
-        `INSERT INTO klaviyo_import_errors (shop_id, job_id, customer_id, code, detail)
-         SELECT $1, $2, e.customer_id, e.code, e.detail FROM unnest($3::text[], $4::text[], $5::text[]) AS e (customer_id, code, detail)`,
-        [shopId, job.jobId, errors.map((e) => e.customerId), errors.map((e) => e.code), errors.map((e) => e.detail)],
-      );
-    }
-    const rejected = errors.map((e) => e.customerId).filter((id): id is string => id !== null);
-    await this.db.query(APPLY_IMPORT, [shopId, job.customerIds, job.hashes, job.listKeys, rejected]);
-    await this.db.query(`DELETE FROM klaviyo_import_jobs WHERE shop_id = $1 AND job_id = $2`, [shopId, job.jobId]);
+    const columns = [errors.map((e) => e.customerId), errors.map((e) => e.code), errors.map((e) => e.detail)];
+    await this.ledgerWrites.shared(() => this.db.query(APPLY_IMPORT, [shopId, job.jobId, ...columns]));
   }
 
   /** A job Klaviyo no longer knows or cancelled: dropped; its profiles are in the next plan again. */

@@ -157,15 +157,26 @@ export const BUILD_SAVED_SEGMENT_EVENTS = `
     AND (${EMAIL} IS NOT NULL OR ${PHONE} IS NOT NULL)`;
 
 /**
- * Confirms a finished import job in the ledger: its profiles (but those Klaviyo rejected) now carry the
- * hash they were sent with and are in the job's lists besides those they were in. $1 shop,
- * $2 customer ids, $3 hashes, $4 list keys, $5 rejected customer ids.
+ * Applies a finished import job, in one statement so a crash leaves it either pending or applied: its
+ * recorded profiles (but those Klaviyo rejected) now carry the hash they were sent with and are in the
+ * job's lists besides those they were in; its import errors replace any recorded before; the job is no
+ * longer pending. The profiles are read from the job's row, not sent again. (The errors' DELETE and INSERT
+ * see the same snapshot: the DELETE removes only the earlier rows.)
+ * $1 shop, $2 job id, $3 rejected customer ids (null where Klaviyo named none), $4 error codes, $5 details.
  */
 export const APPLY_IMPORT = `
+  WITH job AS (
+    DELETE FROM klaviyo_import_jobs WHERE shop_id = $1 AND job_id = $2 RETURNING list_keys, customer_ids, hashes
+  ), earlier_errors AS (
+    DELETE FROM klaviyo_import_errors WHERE shop_id = $1 AND job_id = $2
+  ), errors AS (
+    INSERT INTO klaviyo_import_errors (shop_id, job_id, customer_id, code, detail)
+    SELECT $1, $2, e.customer_id, e.code, e.detail FROM unnest($3::text[], $4::text[], $5::text[]) AS e (customer_id, code, detail)
+  )
   INSERT INTO klaviyo_profiles (shop_id, customer_id, properties_hash, lists)
-  SELECT $1, j.customer_id, j.hash, $4::text[]
-  FROM unnest($2::text[], $3::text[]) AS j (customer_id, hash)
-  WHERE NOT j.customer_id = ANY($5::text[])
+  SELECT $1, j.customer_id, j.hash, job.list_keys
+  FROM job CROSS JOIN LATERAL unnest(job.customer_ids, job.hashes) AS j (customer_id, hash)
+  WHERE NOT j.customer_id = ANY (array_remove($3::text[], NULL))
   ON CONFLICT (shop_id, customer_id) DO UPDATE SET
     properties_hash = EXCLUDED.properties_hash,
     lists = ARRAY(SELECT DISTINCT k FROM unnest(klaviyo_profiles.lists || EXCLUDED.lists) AS k ORDER BY k),

@@ -1,4 +1,5 @@
 import { RunningTasks } from '../async/running-tasks';
+import { planPolls } from './core/job-polls';
 import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunker';
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type ImportJobStatus, type KlaviyoClient } from './klaviyo-client';
@@ -19,6 +20,10 @@ const IN_FLIGHT = 3;
  * million profiles ended with 10 s of applying alone.
  */
 const APPLYING_AT_ONCE = 2;
+/** Import jobs polled at once when several are likely done (see core/job-polls.ts). */
+const POLLS_AT_ONCE = 3;
+/** The states a job stays in once it gets there. */
+const FINISHED = new Set(['complete', 'cancelled', 'failed']);
 /** How long a sync waits for one import job before it gives up (Klaviyo's jobs take seconds to minutes). */
 const JOB_PATIENCE_MS = 30 * 60_000;
 
@@ -58,6 +63,8 @@ export class ProfileImport {
   /** Set when sending failed: the drain stops at its next step instead of waiting out the pending jobs. */
   private stopped = false;
   private jobArrived: (() => void) | null = null;
+  /** How long the last job found complete took Klaviyo; null before any. */
+  private jobTakesMs: number | null = null;
 
   constructor(
     private readonly client: KlaviyoClient,
@@ -141,6 +148,7 @@ export class ProfileImport {
       listKeys,
       customerIds: items.map((item) => item.customerId),
       hashes: items.map((item) => item.hash),
+      sentAt: Date.now(),
     };
     await this.repository.recordJob(this.shopId, syncId, job);
     this.pending.push(job);
@@ -174,10 +182,15 @@ export class ProfileImport {
     applying.throwIfFailed();
   }
 
-  /** The polling loop of drain(): each complete job, taken off `pending`, is handed to `complete`. */
+  /**
+   * The polling loop of drain(): each complete job, taken off `pending`, is handed to `complete`. The oldest
+   * jobs are polled when they are likely done (see planPolls), several at once; while the oldest is not
+   * done, its polls back off.
+   */
   private async poll(complete: (job: PendingJob, status: ImportJobStatus) => Promise<void>): Promise<void> {
     let wait = 500;
     let waitingSince = Date.now();
+    let notBefore = 0;
     for (;;) {
       if (this.stopped) return;
       if (this.pending.length === 0) {
@@ -187,34 +200,50 @@ export class ProfileImport {
         waitingSince = Date.now();
         continue;
       }
-      const job = this.pending[0];
+      const oldest = this.pending[0];
       if (Date.now() - waitingSince > JOB_PATIENCE_MS) {
-        throw new Error(`Klaviyo import job ${job.jobId} is not complete after ${JOB_PATIENCE_MS / 60_000} minutes; the next sync polls it again`);
+        throw new Error(`Klaviyo import job ${oldest.jobId} is not complete after ${JOB_PATIENCE_MS / 60_000} minutes; the next sync polls it again`);
       }
-      let status;
-      try {
-        this.figures.polls += 1;
-        status = await this.client.importJob(job.jobId);
-      } catch (error) {
-        if (error instanceof KlaviyoApiError && error.status === 404) {
+      const plan = planPolls(this.pending, Date.now(), this.jobTakesMs, POLLS_AT_ONCE);
+      const pause = Math.max(plan.waitMs, notBefore - Date.now());
+      if (plan.poll === 0 || pause > 0) {
+        // At most the longest back-off: a sync that stopped sending notices it soon.
+        await this.sleep(Math.min(pause, 5_000));
+        continue;
+      }
+      const jobs = this.pending.slice(0, plan.poll);
+      const statuses = await Promise.all(jobs.map((job) => this.status(job)));
+      for (const [i, job] of jobs.entries()) {
+        const status = statuses[i];
+        if (status && !FINISHED.has(status.status)) continue;
+        this.pending.splice(this.pending.indexOf(job), 1);
+        if (status?.status === 'complete') {
+          this.jobTakesMs = status.tookMs ?? this.jobTakesMs;
+          await complete(job, status);
+        } else {
+          // Unknown to Klaviyo (404), cancelled or failed: its profiles are in the next plan again.
           await this.repository.dropJob(this.shopId, job.jobId);
-          this.pending.shift();
-          continue;
         }
-        throw error;
       }
-      if (status.status === 'complete') {
-        this.pending.shift();
-        await complete(job, status);
+      if (this.pending[0] === oldest) {
+        notBefore = Date.now() + wait;
+        wait = Math.min(5_000, wait * 1.5);
+      } else {
         wait = 500;
         waitingSince = Date.now();
-      } else if (status.status === 'cancelled' || status.status === 'failed') {
-        await this.repository.dropJob(this.shopId, job.jobId);
-        this.pending.shift();
-      } else {
-        await this.sleep(wait);
-        wait = Math.min(5_000, wait * 1.5);
+        notBefore = 0;
       }
+    }
+  }
+
+  /** A job's status; null when Klaviyo no longer knows it. */
+  private async status(job: PendingJob): Promise<ImportJobStatus | null> {
+    this.figures.polls += 1;
+    try {
+      return await this.client.importJob(job.jobId);
+    } catch (error) {
+      if (error instanceof KlaviyoApiError && error.status === 404) return null;
+      throw error;
     }
   }
 
