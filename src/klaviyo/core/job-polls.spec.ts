@@ -11,13 +11,13 @@ describe('when to poll the import jobs a sync waits for', () => {
     expect(planPolls(sent(1_000, 2_000, 3_000), 10_000, null, 3)).toEqual({ poll: 1, waitMs: 0 });
   });
 
-  it('waits until the oldest job is as old as the last complete one took', () => {
-    expect(planPolls(sent(9_000, 9_500), 10_000, 2_500, 3)).toEqual({ poll: 0, waitMs: 1_500 });
+  it('waits until the oldest job is a quarter older than the last complete one took', () => {
+    expect(planPolls(sent(9_000, 9_500), 10_000, 2_000, 3)).toEqual({ poll: 0, waitMs: 1_500 });
   });
 
   it('polls together the oldest jobs that are that old, at most as many as allowed', () => {
-    expect(planPolls(sent(1_000, 7_000, 8_000, 8_500), 10_000, 2_000, 3)).toEqual({ poll: 3, waitMs: 0 });
-    expect(planPolls(sent(1_000, 7_000, 8_500, 9_000), 10_000, 2_000, 3)).toEqual({ poll: 2, waitMs: 0 });
+    expect(planPolls(sent(1_000, 7_000, 7_500, 7_500), 10_000, 2_000, 3)).toEqual({ poll: 3, waitMs: 0 });
+    expect(planPolls(sent(1_000, 7_000, 7_600, 7_500), 10_000, 2_000, 3)).toEqual({ poll: 2, waitMs: 0 });
   });
 
   it('counts the jobs an earlier sync sent as due once a job was seen complete', () => {

@@ -7,6 +7,13 @@
  * second against a busy server) held the applying back behind the sending, and a million profiles ended
  * with seconds of polls alone.
  */
+/**
+ * A job is due a quarter later than the last one took: when jobs queue up at Klaviyo each takes longer
+ * than the one before. Polled at the last one's age, a million profiles (100 jobs) met up to 10 jobs not
+ * done yet, each a wasted call; with the slack, 1 to 4.
+ */
+const SLACK = 1.25;
+
 export interface WaitingJob {
   /** When Klaviyo accepted the job (ms since the epoch); null for a job an earlier sync sent. */
   sentAt: number | null;
@@ -21,13 +28,13 @@ export interface PollPlan {
 
 /**
  * `jobTakesMs`: how long the last job found complete took, null before any. The oldest job is always due
- * once that long has passed (right away before any is known: the caller backs off when it is not done);
+ * once that long (and the slack) has passed (right away before any is known: the caller backs off when it is not done);
  * a younger one only when it is that old too, or was sent by an earlier sync, and only after a first job
  * was seen complete (otherwise each guess may cost a wasted call).
  */
 export function planPolls(waiting: readonly WaitingJob[], now: number, jobTakesMs: number | null, atMost: number): PollPlan {
   if (waiting.length === 0) return { poll: 0, waitMs: 0 };
-  const dueIn = (job: WaitingJob) => (job.sentAt === null || jobTakesMs === null ? 0 : job.sentAt + jobTakesMs - now);
+  const dueIn = (job: WaitingJob) => (job.sentAt === null || jobTakesMs === null ? 0 : job.sentAt + jobTakesMs * SLACK - now);
   const oldest = dueIn(waiting[0]);
   if (oldest > 0) return { poll: 0, waitMs: oldest };
   let poll = 1;
