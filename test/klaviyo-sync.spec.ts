@@ -117,6 +117,7 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     const runId = await latestRun(shop.id);
     const changes = await reachableChanges(test.database.dataSource, shop.id, runId);
     expect(changes.length).toBeGreaterThan(0);
+    const listsBefore = klaviyoLists(fake);
 
     const delta = await service().sync(shop.domain);
 
@@ -127,6 +128,13 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     }
     expect(delta.baseline).toBe(false);
     expect(delta.events).toBe(changes.length);
+    // Every customer leaving a list is looked up once, in one call, though the lookups start before the plan.
+    const leavers = new Set(
+      [...listsBefore].flatMap(([list, members]) => members.filter((member) => !intended.lists.get(list)?.includes(member))),
+    );
+    expect(leavers.size).toBeGreaterThan(0);
+    expect(delta.profileIdsLookedUp).toBe(leavers.size);
+    expect(fake.callCounts.get_profiles).toBe(1);
     const events = fake.eventsOf('Entered Segment').map((event) => ({
       customer: fake.state.profiles.get(event.profileId)?.external_id,
       uniqueId: event.uniqueId,
