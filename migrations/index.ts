@@ -17,6 +17,7 @@ import { RunCustomerValues1764370000000 } from './1764370000000-RunCustomerValue
 import { RunFeatures1764380000000 } from './1764380000000-RunFeatures';
 import { LedgerWithoutForeignKey1764390000000 } from './1764390000000-LedgerWithoutForeignKey';
 import { SyncDepartures1764400000000 } from './1764400000000-SyncDepartures';
+import { DeparturesInMemory1764410000000 } from './1764410000000-DeparturesInMemory';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   RunFeatures1764380000000,
   LedgerWithoutForeignKey1764390000000,
   SyncDepartures1764400000000,
+  DeparturesInMemory1764410000000,
 ];

@@ -96,7 +96,7 @@ describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily li
 
   it('the dry run shows the plan, calls nothing and leaves no row behind', async () => {
     const w = await world();
-    const tables = ['klaviyo_lists', 'klaviyo_profiles', 'klaviyo_syncs', 'klaviyo_sync_departures', 'klaviyo_sync_events', 'klaviyo_import_jobs'];
+    const tables = ['klaviyo_lists', 'klaviyo_profiles', 'klaviyo_syncs', 'klaviyo_sync_events', 'klaviyo_import_jobs'];
     const counts = async () =>
       Promise.all(tables.map(async (table) => (await db().query(`SELECT count(*)::int AS n FROM ${table} WHERE shop_id = $1`, [w.shop.id]))[0].n));
 

@@ -162,7 +162,6 @@ export class KlaviyoSyncRepository {
 
   async abandonSync(syncId: number): Promise<void> {
     await this.db.query(`UPDATE klaviyo_syncs SET status = 'abandoned', finished_at = now() WHERE id = $1`, [syncId]);
-    await this.db.query(`DELETE FROM klaviyo_sync_departures WHERE sync_id = $1`, [syncId]);
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE sync_id = $1`, [syncId]);
   }
 
@@ -177,25 +176,10 @@ export class KlaviyoSyncRepository {
     await this.db.query(`UPDATE klaviyo_syncs SET events_cursor = $2 WHERE id = $1`, [syncId, cursor]);
   }
 
-  // --- departures ---------------------------------------------------------------------------------------
-
-  async clearDepartures(shopId: number, syncId: number): Promise<void> {
-    await this.db.query(`DELETE FROM klaviyo_sync_departures WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
-  }
+  // --- departures and events --------------------------------------------------------------------------
 
   async clearEvents(shopId: number, syncId: number): Promise<void> {
     await this.db.query(`DELETE FROM klaviyo_sync_events WHERE shop_id = $1 AND sync_id = $2`, [shopId, syncId]);
-  }
-
-  /** Plan rows of customers leaving lists, kept for the removals (with the profile id the ledger knows). */
-  async addDepartures(shopId: number, syncId: number, departures: Departure[]): Promise<void> {
-    if (departures.length === 0) return;
-    await this.db.query(
-      `INSERT INTO klaviyo_sync_departures (shop_id, sync_id, customer_id, remove_lists, profile_id)
-       SELECT $1, $2, d.customer_id, d.remove_lists, d.profile_id
-       FROM jsonb_to_recordset($3::jsonb) AS d (customer_id text, remove_lists text[], profile_id text)`,
-      [shopId, syncId, JSON.stringify(departures.map(({ customer_id, remove_lists, profile_id }) => ({ customer_id, remove_lists, profile_id })))],
-    );
   }
 
   /** The sync's events: RFM group and VIP tier entries (BUILD_EVENTS), and entries of the enabled saved segments. */
@@ -211,49 +195,17 @@ export class KlaviyoSyncRepository {
     return row.n;
   }
 
-  /** Removal counts per list key. */
-  async removalCounts(shopId: number, syncId: number): Promise<Map<string, number>> {
-    const rows = await this.db.query(
-      `SELECT k, count(*)::int AS n FROM klaviyo_sync_departures CROSS JOIN LATERAL unnest(remove_lists) AS k
-       WHERE shop_id = $1 AND sync_id = $2 GROUP BY k ORDER BY k`,
-      [shopId, syncId],
-    );
-    return new Map(rows.map((row: any) => [row.k, row.n]));
-  }
-
-  /** Records Klaviyo profile ids in the ledger and the departures. */
-  async saveProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
+  /** Records Klaviyo profile ids in the ledger. */
+  async saveProfileIds(shopId: number, ids: Map<string, string>): Promise<void> {
     if (ids.size === 0) return;
-    return this.ledgerWrites.exclusive(() => this.writeProfileIds(shopId, syncId, ids));
-  }
-
-  private async writeProfileIds(shopId: number, syncId: number, ids: Map<string, string>): Promise<void> {
     const customers = [...ids.keys()];
     const profiles = customers.map((customer) => ids.get(customer) as string);
-    for (const [table, extra] of [
-      ['klaviyo_profiles', ''],
-      ['klaviyo_sync_departures', ' AND t.sync_id = $4'],
-    ] as const) {
-      await this.db.query(
-        `UPDATE ${table} t SET profile_id = v.profile_id FROM unnest($2::text[], $3::text[]) AS v (customer_id, profile_id)
-         WHERE t.shop_id = $1 AND t.customer_id = v.customer_id${extra}`,
-        extra ? [shopId, customers, profiles, syncId] : [shopId, customers, profiles],
-      );
-    }
-  }
-
-  async removalBatch(
-    shopId: number,
-    syncId: number,
-    listKey: string,
-    after: string,
-    limit: number,
-  ): Promise<{ customer_id: string; profile_id: string | null }[]> {
-    return this.db.query(
-      `SELECT customer_id, profile_id FROM klaviyo_sync_departures
-       WHERE shop_id = $1 AND sync_id = $2 AND $3 = ANY(remove_lists) AND customer_id > $4
-       ORDER BY customer_id LIMIT $5`,
-      [shopId, syncId, listKey, after, limit],
+    await this.ledgerWrites.exclusive(() =>
+      this.db.query(
+        `UPDATE klaviyo_profiles t SET profile_id = v.profile_id FROM unnest($2::text[], $3::text[]) AS v (customer_id, profile_id)
+         WHERE t.shop_id = $1 AND t.customer_id = v.customer_id`,
+        [shopId, customers, profiles],
+      ),
     );
   }
 

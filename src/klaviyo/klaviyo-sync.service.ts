@@ -98,7 +98,6 @@ export class KlaviyoSyncService {
           rateLimitWaitSeconds: Math.round(statistics.rateLimitWaitMs) / 1000,
           seconds: (Date.now() - started) / 1000,
         };
-        await repository.clearDepartures(shop.id, sync.id);
         await repository.clearEvents(shop.id, sync.id);
         await repository.finishSync(sync.id, 'succeeded', result);
         return result;
@@ -146,15 +145,14 @@ export class KlaviyoSyncService {
     }
 
     const query = { shopId: shop.id, run: { id: sync.runId, runNumber: sync.runNumber }, enabledSegments: enabled, readyListKeys: [...lists.ready.keys()] };
-    await repository.clearDepartures(shop.id, sync.id);
 
     progress.phase('klaviyo profiles');
-    // Profiles are sent while the plan is read, and the departing customers' profile ids looked up; the
-    // removals start once the whole plan is read: other endpoints, other limits. So do the other queries,
-    // which would slow the plan down and have the rate-limited calls to fill the time with. Events wait
-    // for all of it, so a flow they trigger finds the profile and its lists up to date.
+    // While the plan is read, profiles are sent, the departing customers' profile ids looked up and full
+    // removal batches sent: other endpoints, other limits. The other queries wait for the whole plan: beside
+    // it they would slow it down, after it they fill the time of the rate-limited calls. Events wait for all
+    // of it, so a flow they trigger finds the profile and its lists up to date.
     const planRead = deferred();
-    const departures = new ListDepartures(client, repository, shop.id, sync.id, lists.ready, progress);
+    const departures = new ListDepartures(client, repository, shop.id, lists.ready, progress);
     const eventsDue = !sync.baseline && lastSynced !== null;
     const [, removals, skippedUnreachable] = await settleAll([
       imports.send(sync.id, lists.ready, async (add) => {
