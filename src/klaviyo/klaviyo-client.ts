@@ -105,15 +105,15 @@ export class KlaviyoClient {
       createdAt?: Date | string | null;
       completedAt?: Date | string | null;
     };
-    const took = attributes.createdAt && attributes.completedAt
-      ? new Date(attributes.completedAt).getTime() - new Date(attributes.createdAt).getTime()
-      : NaN;
+    const { createdAt, completedAt } = attributes;
+    const took = createdAt && completedAt ? new Date(completedAt).getTime() - new Date(createdAt).getTime() : null;
     return {
       status: String(attributes.status),
       total: attributes.totalCount ?? 0,
       completed: attributes.completedCount ?? 0,
       failed: attributes.failedCount ?? 0,
-      tookMs: Number.isFinite(took) && took >= 0 ? took : null,
+      // An unreadable date gives NaN, which is not >= 0.
+      tookMs: took !== null && took >= 0 ? took : null,
     };
   }
 

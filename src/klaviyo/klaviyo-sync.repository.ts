@@ -18,13 +18,18 @@ export interface SyncRow {
   eventsCursor: string | null;
 }
 
+/** An import job the sync waits for (applying it reads the rest from its recorded row). */
 export interface PendingJob {
   jobId: string;
-  listKeys: string[];
   customerIds: string[];
-  hashes: string[];
   /** When Klaviyo accepted it (ms since the epoch); null for a job an earlier sync sent. */
   sentAt: number | null;
+}
+
+/** What is recorded of a job as Klaviyo accepts it: besides its profiles, the lists they join and their hashes. */
+export interface JobRecord extends PendingJob {
+  listKeys: string[];
+  hashes: string[];
 }
 
 /** A customer leaving lists: a plan row's departure part. */
@@ -238,7 +243,7 @@ export class KlaviyoSyncRepository {
 
   // --- import jobs -------------------------------------------------------------------------------------
 
-  async recordJob(shopId: number, syncId: number, job: PendingJob): Promise<void> {
+  async recordJob(shopId: number, syncId: number, job: JobRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO klaviyo_import_jobs (shop_id, job_id, sync_id, list_keys, customer_ids, hashes)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
@@ -248,17 +253,11 @@ export class KlaviyoSyncRepository {
 
   async pendingJobs(shopId: number): Promise<PendingJob[]> {
     const rows = await this.db.query(
-      `SELECT job_id, list_keys, customer_ids, hashes FROM klaviyo_import_jobs
+      `SELECT job_id, customer_ids FROM klaviyo_import_jobs
        WHERE shop_id = $1 AND status = 'sent' ORDER BY created_at, job_id`,
       [shopId],
     );
-    return rows.map((row: any) => ({
-      jobId: row.job_id,
-      listKeys: row.list_keys,
-      customerIds: row.customer_ids,
-      hashes: row.hashes,
-      sentAt: null,
-    }));
+    return rows.map((row: any) => ({ jobId: row.job_id, customerIds: row.customer_ids, sentAt: null }));
   }
 
   /**

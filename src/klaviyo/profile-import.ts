@@ -143,14 +143,8 @@ export class ProfileImport {
       items.map((item) => item.profile),
       ids,
     );
-    const job: PendingJob = {
-      jobId,
-      listKeys,
-      customerIds: items.map((item) => item.customerId),
-      hashes: items.map((item) => item.hash),
-      sentAt: Date.now(),
-    };
-    await this.repository.recordJob(this.shopId, syncId, job);
+    const job: PendingJob = { jobId, customerIds: items.map((item) => item.customerId), sentAt: Date.now() };
+    await this.repository.recordJob(this.shopId, syncId, { ...job, listKeys, hashes: items.map((item) => item.hash) });
     this.pending.push(job);
     this.wakeDrain();
     this.figures.jobs += 1;
