@@ -37,8 +37,8 @@ export async function writeBenchStore(db: SqlExecutor, shopId: number, customers
     [shopId, run.id, customers],
   );
   await db.query(
-    `INSERT INTO segment_changes (shop_id, run_id, customer_id, from_group, to_group)
-     SELECT shop_id, run_id, customer_id, NULL, rfm_group FROM segment_memberships WHERE shop_id = $1 AND run_id = $2`,
+    `INSERT INTO segment_changes (shop_id, run_id, customer_id, from_group, to_group, rfm_score)
+     SELECT shop_id, run_id, customer_id, NULL, rfm_group, rfm_score FROM segment_memberships WHERE shop_id = $1 AND run_id = $2`,
     [shopId, run.id],
   );
   await db.query(`ANALYZE customers, segment_memberships, segment_changes`);
@@ -73,8 +73,8 @@ export async function writeChangedRun(db: SqlExecutor, shopId: number, every: nu
     [shopId, previous.id, run.id, every],
   );
   await db.query(
-    `INSERT INTO segment_changes (shop_id, run_id, customer_id, from_group, to_group)
-     SELECT $1, $3, c.customer_id, p.rfm_group, c.rfm_group
+    `INSERT INTO segment_changes (shop_id, run_id, customer_id, from_group, to_group, rfm_score)
+     SELECT $1, $3, c.customer_id, p.rfm_group, c.rfm_group, c.rfm_score
      FROM segment_memberships c JOIN segment_memberships p ON p.shop_id = c.shop_id AND p.customer_id = c.customer_id AND p.run_id = $2
      WHERE c.shop_id = $1 AND c.run_id = $3 AND c.rfm_group <> p.rfm_group`,
     [shopId, previous.id, run.id],

@@ -18,6 +18,7 @@ import { RunFeatures1764380000000 } from './1764380000000-RunFeatures';
 import { LedgerWithoutForeignKey1764390000000 } from './1764390000000-LedgerWithoutForeignKey';
 import { SyncDepartures1764400000000 } from './1764400000000-SyncDepartures';
 import { DeparturesInMemory1764410000000 } from './1764410000000-DeparturesInMemory';
+import { ChangeScores1764420000000 } from './1764420000000-ChangeScores';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   LedgerWithoutForeignKey1764390000000,
   SyncDepartures1764400000000,
   DeparturesInMemory1764410000000,
+  ChangeScores1764420000000,
 ];

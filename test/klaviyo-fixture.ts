@@ -92,11 +92,12 @@ export async function latestRunId(db: DataSource, shopId: number): Promise<numbe
 /**
  * The segments customers entered at a run that Klaviyo should hear of (reachable customers): RFM group
  * changes, and VIP tiers other than at the previous run (as vip_<tier>), worked out here from the two runs'
- * memberships rather than read from the run's VIP changes. By customer, then segment.
+ * memberships rather than read from the run's VIP changes, with the customer's RFM score at the run (from
+ * its memberships). By customer, then segment.
  */
 export async function reachableChanges(db: DataSource, shopId: number, runId: number) {
-  const rows: { customer_id: string; from_group: string | null; to_group: string }[] = await db.query(
-    `SELECT e.customer_id, e.from_group, e.to_group
+  const rows: { customer_id: string; from_group: string | null; to_group: string; rfm_score: number }[] = await db.query(
+    `SELECT e.customer_id, e.from_group, e.to_group, s.rfm_score
      FROM (SELECT customer_id, from_group, to_group FROM segment_changes
            WHERE shop_id = $1 AND run_id = $2 AND family = 'rfm' AND to_group IS NOT NULL
            UNION ALL
@@ -105,6 +106,7 @@ export async function reachableChanges(db: DataSource, shopId: number, runId: nu
            LEFT JOIN segment_memberships p ON p.run_id = r.previous_run_id AND p.customer_id = m.customer_id
            WHERE m.shop_id = $1 AND m.run_id = $2 AND m.vip_tier IS NOT NULL AND m.vip_tier IS DISTINCT FROM p.vip_tier) AS e
      JOIN customers c ON c.shop_id = $1 AND c.customer_id = e.customer_id
+     JOIN segment_memberships s ON s.shop_id = $1 AND s.run_id = $2 AND s.customer_id = e.customer_id
      WHERE c.email IS NOT NULL OR c.phone IS NOT NULL
      ORDER BY e.customer_id, e.to_group`,
     [shopId, runId],

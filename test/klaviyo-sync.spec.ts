@@ -140,6 +140,8 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
       uniqueId: event.uniqueId,
       segment: event.properties.segment,
       previous: event.properties.previous_segment,
+      score: event.properties.rfm_score,
+      run: event.properties.run_number,
     }));
     expect(changes.filter((change) => change.to_group.startsWith('vip_')).map((change) => change.customer_id)).toContain('c04');
     const bySegment = (a: { customer?: string; segment: unknown }, b: { customer?: string; segment: unknown }) =>
@@ -150,6 +152,8 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
         uniqueId: `${shop.domain}:${runId}:${change.customer_id}:${change.to_group}`,
         segment: change.to_group,
         previous: change.from_group,
+        score: change.rfm_score,
+        run: 2,
       })),
     );
     expect(fake.rejectedRequests).toEqual([]);

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../store/sql-executor';
 import { LedgerWrites } from './ledger-writes';
-import { APPLY_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE } from './klaviyo-sync.sql';
+import { APPLY_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE, EVENT_RUNS } from './klaviyo-sync.sql';
 
 export interface ListRow {
   segmentKey: string;
@@ -189,7 +189,8 @@ export class KlaviyoSyncRepository {
 
   /** The sync's events: RFM group and VIP tier entries (BUILD_EVENTS), and entries of the enabled saved segments. */
   async buildEvents(shopId: number, syncId: number, afterRunNumber: number, runNumber: number, enabledSegments: string[]): Promise<void> {
-    await this.db.query(BUILD_EVENTS, [shopId, syncId, afterRunNumber, runNumber]);
+    const runs: { id: string }[] = await this.db.query(EVENT_RUNS, [shopId, afterRunNumber, runNumber]);
+    await this.db.query(BUILD_EVENTS, [shopId, syncId, runs.map((run) => run.id)]);
     if (enabledSegments.length) {
       await this.db.query(BUILD_SAVED_SEGMENT_EVENTS, [shopId, syncId, afterRunNumber, runNumber, enabledSegments]);
     }

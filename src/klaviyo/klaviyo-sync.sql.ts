@@ -117,20 +117,25 @@ export const COUNT_UNREACHABLE = `
  * The "Entered Segment" events of a sync: every change of the runs after the last synced one, up to this
  * run, that enters an RFM group or a VIP tier (segment "vip_gold", previous "vip_silver" or null), for
  * reachable customers, with the RFM score of the run they entered in. Leaving sends nothing. $1 shop,
- * $2 sync id, $3 last synced run number, $4 this run number.
+ * $2 sync id, $3 the ids of those runs (EVENT_RUNS): given as values, the planner reads the few thousand
+ * changes of those runs by index; joined from segment_runs, it guessed a share of the whole history and
+ * scanned all of it.
  */
 export const BUILD_EVENTS = `
   INSERT INTO klaviyo_sync_events (shop_id, sync_id, run_id, run_number, as_of, customer_id, email, phone, from_group,
                                    to_group, rfm_score)
   SELECT $1, $2, r.id, r.run_number, r.as_of, c.customer_id, ${EMAIL}, ${PHONE},
          CASE WHEN c.family = 'vip' THEN 'vip_' || c.from_group ELSE c.from_group END,
-         CASE WHEN c.family = 'vip' THEN 'vip_' || c.to_group ELSE c.to_group END, m.rfm_score
+         CASE WHEN c.family = 'vip' THEN 'vip_' || c.to_group ELSE c.to_group END, c.rfm_score
   FROM segment_runs r
   JOIN segment_changes c ON c.shop_id = r.shop_id AND c.run_id = r.id
   JOIN customers cu ON cu.shop_id = c.shop_id AND cu.customer_id = c.customer_id
-  LEFT JOIN segment_memberships m ON m.shop_id = c.shop_id AND m.run_id = c.run_id AND m.customer_id = c.customer_id
-  WHERE r.shop_id = $1 AND r.status = 'succeeded' AND r.run_number > $3 AND r.run_number <= $4
+  WHERE r.shop_id = $1 AND r.id = ANY($3::bigint[]) AND c.run_id = ANY($3::bigint[])
     AND c.to_group IS NOT NULL AND (${EMAIL} IS NOT NULL OR ${PHONE} IS NOT NULL)`;
+
+/** The succeeded runs after the last synced one, up to this one, whose changes are sent as events. $1 shop, $2 last synced run number, $3 this run number. */
+export const EVENT_RUNS = `
+  SELECT id FROM segment_runs WHERE shop_id = $1 AND status = 'succeeded' AND run_number > $2 AND run_number <= $3`;
 
 /**
  * The "Entered Segment" events of enabled saved segments: members of this run's segment who were not

@@ -223,18 +223,18 @@ function centreDistancesSql(centres: number): string {
 
 /**
  * Customers of a part whose RFM group (family 'rfm') or VIP tier (family 'vip') changed since the previous
- * run, from one join of the two runs. $1 shop, $2 run, $3 previous run (may be null), $4 parts, $5 part. Both
+ * run, with their RFM score at this run (null for those who left it), from one join of the two runs. $1 shop, $2 run, $3 previous run (may be null), $4 parts, $5 part. Both
  * sides keep to the part: another part's memberships, once committed, are visible here too.
  * Returns the movers between RFM groups by (from, to) as they are written (run-figures.ts PartMoverRow);
  * stayers are the group counts minus those who moved in.
  */
 export const INSERT_CHANGES = `
   WITH written AS (
-  INSERT INTO segment_changes (shop_id, run_id, customer_id, family, from_group, to_group)
-  SELECT $1, $2, j.customer_id, x.family, x.from_group, x.to_group
+  INSERT INTO segment_changes (shop_id, run_id, customer_id, family, from_group, to_group, rfm_score)
+  SELECT $1, $2, j.customer_id, x.family, x.from_group, x.to_group, j.rfm_score
   FROM (SELECT coalesce(c.customer_id, p.customer_id) AS customer_id, p.rfm_group AS p_rfm, c.rfm_group AS c_rfm,
-               p.vip_tier AS p_vip, c.vip_tier AS c_vip
-        FROM (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships
+               p.vip_tier AS p_vip, c.vip_tier AS c_vip, c.rfm_score
+        FROM (SELECT customer_id, rfm_group, vip_tier, rfm_score FROM segment_memberships
               WHERE shop_id = $1 AND run_id = $2 AND ${inCustomerPartSql('customer_id', '$4', '$5')}) c
         FULL JOIN (SELECT customer_id, rfm_group, vip_tier FROM segment_memberships
                    WHERE shop_id = $1 AND run_id = $3 AND ${inCustomerPartSql('customer_id', '$4', '$5')}) p

@@ -16,4 +16,6 @@ export class SegmentChange {
   @PrimaryColumn({ name: 'family', type: 'text', default: 'rfm' }) family!: 'rfm' | 'vip';
   @Column({ name: 'from_group', type: 'text', nullable: true }) fromGroup!: string | null;
   @Column({ name: 'to_group', type: 'text', nullable: true }) toGroup!: string | null;
+  /** The customer's RFM score at this run; null for a customer who left the run. */
+  @Column({ name: 'rfm_score', type: 'smallint', nullable: true }) rfmScore!: number | null;
 }
