@@ -155,12 +155,17 @@ export class KlaviyoSyncService {
     const departures = new ListDepartures(client, repository, shop.id, lists.ready, progress);
     const eventsDue = !sync.baseline && lastSynced !== null;
     const [, removals, skippedUnreachable] = await settleAll([
-      imports.send(sync.id, lists.ready, async (add) => {
+      imports.send(sync.id, lists.ready, async (add, settled) => {
         try {
-          await readPlan(this.db, query, async (rows) => {
-            await departures.take(rows.filter((row) => row.remove_lists.length > 0));
-            for (const row of rows) if (row.upsert) await add(row);
-          });
+          await readPlan(
+            this.db,
+            query,
+            async (rows) => {
+              await departures.take(rows.filter((row) => row.remove_lists.length > 0));
+              for (const row of rows) if (row.upsert) await add(row);
+            },
+            settled,
+          );
           planRead.resolve();
         } catch (error) {
           planRead.reject(error);

@@ -33,8 +33,9 @@ function inPart(column: string): string {
  * them (a change goes unseen only on a 1 in 2^64 collision): building JSON in SQL for a million profiles
  * cost more than the rest of the plan together.
  * The rows are read through a cursor (see plan-stream.ts), never stored: writing a million-row plan and
- * reading it back cost more than finding it. They come in add_key order, so the profiles joining the same
- * lists come together and each part fills one import job at a time: in no order, every group's job filled
+ * reading it back cost more than finding it. They come in add_key order (byte order, see
+ * core/plan-progress.ts), so the profiles joining the same lists come together and each part fills one
+ * import job at a time: in no order, every group's job filled
  * at once and the profiles held meanwhile made the sync's garbage collection cost more than the writing
  * saved (a third more CPU in the sync process at a million profiles). The plan can be read in parts, each a
  * share of the customers by a hash of their id, on connections of their own: one statement uses one core
@@ -103,7 +104,7 @@ export const PLAN_DIFF = `
          coalesce(segments, '{}'::text[]) AS segments,
          to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_segment_change,
          predicted_clv::float8 AS predicted_clv, round(churn_risk::numeric, 4)::float8 AS churn_risk,
-         upsert, array_to_string(adds, ',') AS add_key, removes AS remove_lists, profile_id
+         upsert, array_to_string(adds, ',') COLLATE "C" AS add_key, removes AS remove_lists, profile_id
   FROM planned
   ORDER BY add_key`;
 

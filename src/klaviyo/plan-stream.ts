@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { settleAll } from '../async/settle-all';
 import { poolSizeOf } from '../database/pool-size';
 import { ALL_CUSTOMERS, customerParts, type CustomerPart } from '../store/customer-parts';
+import { PlanProgress } from './core/plan-progress';
 import { SqlCursor } from '../store/sql-cursor';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import type { ProfileProperties } from './core/profiles';
@@ -40,50 +41,76 @@ export interface PlanQuery {
 }
 
 export type PlanPage = (rows: PlanRow[]) => Promise<void>;
+/** Told after each page which add_keys no part can hand over any more (see core/plan-progress.ts). */
+export type SettledKeys = (settled: (addKey: string) => boolean) => Promise<void>;
 
 /**
  * Reads a sync's plan, handing each page of rows to `each` as the database finds them. On a server, the
  * plan is read in parts on connections of their own (pages of different parts interleave), each in a
  * transaction that sees one snapshot; one connection is left for the sync's other statements. On the
  * embedded database (one connection) the cursor outlives its transaction. A failing `each` stops the
- * part it came from; to stop them all it must keep failing.
+ * part it came from; to stop them all it must keep failing. After each page of a part has been handed
+ * over, and at its end, `settledKeys` learns which add_keys can no longer come.
  */
-export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage): Promise<void> {
+export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage, settledKeys: SettledKeys = async () => {}): Promise<void> {
   const connections = poolSizeOf(db);
   if (connections < 2) {
     const cursor = await SqlCursor.declareHeld<PlanRow>(db, PLAN_DIFF, parameters(query, ALL_CUSTOMERS), settingsForLargeSets);
-    return pageThrough(cursor, each);
+    return pageThrough(cursor, each, new PartReport(new PlanProgress(1), 0, settledKeys));
   }
   const parts = customerParts(Math.min(PLAN_PARTS, connections - 1));
-  await settleAll(parts.map((part) => readPart(db, query, part, each)));
+  const progress = new PlanProgress(parts.length);
+  await settleAll(parts.map((part) => readPart(db, query, part, each, new PartReport(progress, part.part, settledKeys))));
 }
 
 /** The whole plan read inside the caller's transaction (the dry run's, rolled back). */
 export async function readPlanIn(session: SqlExecutor, query: PlanQuery, each: PlanPage): Promise<void> {
   await settingsForLargeSets(session);
-  await pageThrough(await SqlCursor.declare<PlanRow>(session, PLAN_DIFF, parameters(query, ALL_CUSTOMERS)), each);
+  const cursor = await SqlCursor.declare<PlanRow>(session, PLAN_DIFF, parameters(query, ALL_CUSTOMERS));
+  await pageThrough(cursor, each, new PartReport(new PlanProgress(1), 0, async () => {}));
 }
 
-async function readPart(db: DataSource, query: PlanQuery, part: CustomerPart, each: PlanPage): Promise<void> {
+/** One part's moves through the plan, told to the progress of all parts and then to `settledKeys`. */
+class PartReport {
+  constructor(
+    private readonly progress: PlanProgress,
+    private readonly part: number,
+    private readonly settledKeys: SettledKeys,
+  ) {}
+
+  /** After `each` has taken the page: its rows are in, so the keys before its last are settled for this part. */
+  async handedOver(rows: PlanRow[]): Promise<void> {
+    this.progress.reached(this.part, rows[rows.length - 1].add_key);
+    await this.settledKeys((key) => this.progress.settled(key));
+  }
+
+  async finished(): Promise<void> {
+    this.progress.finish(this.part);
+    await this.settledKeys((key) => this.progress.settled(key));
+  }
+}
+
+async function readPart(db: DataSource, query: PlanQuery, part: CustomerPart, each: PlanPage, report: PartReport): Promise<void> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
     // Read only: rolled back at the end, whatever happens.
     await runner.startTransaction();
     await settingsForLargeSets(runner);
-    await pageThrough(await SqlCursor.declare<PlanRow>(runner, PLAN_DIFF, parameters(query, part)), each);
+    await pageThrough(await SqlCursor.declare<PlanRow>(runner, PLAN_DIFF, parameters(query, part)), each, report);
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await runner.release();
   }
 }
 
-async function pageThrough(cursor: SqlCursor<PlanRow>, each: PlanPage): Promise<void> {
+async function pageThrough(cursor: SqlCursor<PlanRow>, each: PlanPage, report: PartReport): Promise<void> {
   try {
     for (;;) {
       const rows = await cursor.fetch(PAGE);
-      if (rows.length === 0) return;
+      if (rows.length === 0) return await report.finished();
       await each(rows);
+      await report.handedOver(rows);
     }
   } finally {
     await cursor.close().catch(() => undefined);

@@ -4,7 +4,7 @@ import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunke
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type ImportJobStatus, type KlaviyoClient } from './klaviyo-client';
 import type { KlaviyoSyncRepository, PendingJob } from './klaviyo-sync.repository';
-import { addLists, type PlanRow } from './plan-stream';
+import { addLists, type PlanRow, type SettledKeys } from './plan-stream';
 import type { SyncProgress } from './sync-progress';
 
 /** The body around the profiles of a bulk import job, with a list relationship per list (measured generously). */
@@ -81,10 +81,11 @@ export class ProfileImport {
   }
 
   /**
-   * Sends the profiles `plan` adds (see readPlan) as they come, each group's last job once the plan is read,
+   * Sends the profiles `plan` adds (see readPlan) as they come, each group's last job once the plan can hand
+   * over no more of its profiles (told through the SettledKeys it is given; at the latest once it is read),
    * then waits until every job is applied.
    */
-  async send(syncId: number, listIds: Map<string, string>, plan: (add: AddProfile) => Promise<void>): Promise<void> {
+  async send(syncId: number, listIds: Map<string, string>, plan: (add: AddProfile, settled: SettledKeys) => Promise<void>): Promise<void> {
     // A failed job stops the sync at the next submission or at the end, never silently.
     const inFlight = new RunningTasks(IN_FLIGHT);
     // Jobs are polled and applied while later ones are built and sent: polls have a rate limit of their
@@ -97,16 +98,22 @@ export class ProfileImport {
       inFlight.add(this.submit(syncId, chunk.items, listKeys, listIds));
     };
     const groups = new Map<string, JobGroup>();
+    const add: AddProfile = async (row) => {
+      inFlight.throwIfFailed();
+      const group = groups.get(row.add_key) ?? this.newGroup(groups, row);
+      const profile = toSdkProfile({ customerId: row.customer_id, email: row.email, phone: row.phone, properties: row });
+      const bytes = profileBytes(profile);
+      group.figures.profiles += 1;
+      group.figures.bytes += bytes;
+      await submit(group.chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, bytes), group.lists);
+    };
+    // A group's last job goes out as soon as no more of its profiles can come: at the end, every group's
+    // last job at once met the endpoint's limit of 10 a second and then Klaviyo's queue.
+    const settled: SettledKeys = async (isSettled) => {
+      for (const [key, group] of groups) if (isSettled(key)) await submit(group.chunker.flush(), group.lists);
+    };
     try {
-      await plan(async (row) => {
-        inFlight.throwIfFailed();
-        const group = groups.get(row.add_key) ?? this.newGroup(groups, row);
-        const profile = toSdkProfile({ customerId: row.customer_id, email: row.email, phone: row.phone, properties: row });
-        const bytes = profileBytes(profile);
-        group.figures.profiles += 1;
-        group.figures.bytes += bytes;
-        await submit(group.chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, bytes), group.lists);
-      });
+      await plan(add, settled);
       for (const key of [...groups.keys()].sort()) {
         const group = groups.get(key) as JobGroup;
         this.figures.groups.push(group.figures);
