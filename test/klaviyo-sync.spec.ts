@@ -1,6 +1,7 @@
 import { StoreBuilder } from '../src/segmentation/core/testing/store-builder';
 import { StoreRepository } from '../src/store/store.repository';
 import { FakeKlaviyo } from './fakes/klaviyo';
+import { KlaviyoSyncRepository } from '../src/klaviyo/klaviyo-sync.repository';
 import { API_KEY, AS_OF, intendedState, klaviyoLists, reachableChanges, sixteenCustomers, syncWorld } from './klaviyo-fixture';
 import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
 
@@ -104,6 +105,16 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     const again = await service().sync(shop.domain);
     expect(again.profiles.sent).toBe(0);
     expect(fake.callCounts).toEqual({});
+    // The first sync's job times are kept for the next sync's first polls (this one sent no job).
+    const [first] = await test.database.dataSource.query(
+      `SELECT figures -> 'jobTimes' AS times, (figures ->> 'jobs')::int AS jobs FROM klaviyo_syncs WHERE shop_id = $1 ORDER BY id LIMIT 1`,
+      [shop.id],
+    );
+    // One job per set of lists joined, 15 profiles in all.
+    expect(first.times).toHaveLength(first.jobs);
+    expect(first.times.reduce((sum: number, time: { profiles: number }) => sum + time.profiles, 0)).toBe(15);
+    expect(first.times.every((time: { tookMs: number }) => time.tookMs >= 0)).toBe(true);
+    expect(await new KlaviyoSyncRepository(test.database.dataSource).lastJobTimes(shop.id)).toEqual(first.times);
 
     // Three old one-time buyers come back and buy four times: they change group. c04 spends more than anyone
     // in the last 12 months: a VIP tier as well.

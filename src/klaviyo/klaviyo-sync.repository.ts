@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../store/sql-executor';
+import type { JobTime } from './core/job-polls';
 import { LedgerWrites } from './ledger-writes';
 import { APPLY_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE, EVENT_RUNS } from './klaviyo-sync.sql';
 
@@ -154,6 +155,16 @@ export class KlaviyoSyncRepository {
       [shopId],
     );
     return row.n === null ? null : Number(row.n);
+  }
+
+  /** How long Klaviyo took for the import jobs the shop's last sync saw complete (none before the first). */
+  async lastJobTimes(shopId: number): Promise<JobTime[]> {
+    const [row] = await this.db.query(
+      `SELECT figures -> 'jobTimes' AS times FROM klaviyo_syncs
+       WHERE shop_id = $1 AND status = 'succeeded' AND figures ? 'jobTimes' ORDER BY id DESC LIMIT 1`,
+      [shopId],
+    );
+    return row?.times ?? [];
   }
 
   async startSync(shopId: number, runId: number, runNumber: number, baseline: boolean): Promise<SyncRow> {

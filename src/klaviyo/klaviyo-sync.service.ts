@@ -6,6 +6,7 @@ import { RFM_GROUPS } from '../segmentation/core/rfm-groups';
 import { SegmentRunRepository } from '../segmentation/segment-run.repository';
 import type { ShopCredentialsRepository } from '../shops/shop-credentials.repository';
 import type { ShopRecord, ShopsRepository } from '../shops/shops.repository';
+import { JobDurations, type JobTime } from './core/job-polls';
 import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { parseKlaviyoSettings, syncedSegments, type SyncedSegment } from './core/synced-segments';
 import type { KlaviyoClient } from './klaviyo-client';
@@ -36,6 +37,8 @@ export interface SyncReport {
   jobs: number;
   /** Profiles and bytes per set of lists joined (the least number of import jobs follows from them). */
   jobGroups: { lists: number; profiles: number; bytes: number }[];
+  /** How long Klaviyo took for the last import jobs seen complete (the next sync polls by them at first). */
+  jobTimes: JobTime[];
   removals: number;
   removalsByList: Record<string, number>;
   profileIdsLookedUp: number;
@@ -132,7 +135,7 @@ export class KlaviyoSyncService {
     progress: SyncProgress,
   ) {
     const messages: string[] = [];
-    const imports = new ProfileImport(client, repository, shop.id, progress);
+    const imports = new ProfileImport(client, repository, shop.id, progress, new JobDurations(await repository.lastJobTimes(shop.id)));
     await imports.resumePending();
 
     const { segments, enabled } = await this.segments(shop.id, messages);
@@ -208,6 +211,7 @@ export class KlaviyoSyncService {
       },
       jobs: imports.figures.jobs,
       jobGroups: imports.figures.groups,
+      jobTimes: imports.durations.remembered(),
       removals: removals.removed,
       removalsByList: removals.byList,
       profileIdsLookedUp: removals.lookedUp,

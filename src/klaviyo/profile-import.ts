@@ -1,5 +1,5 @@
 import { RunningTasks } from '../async/running-tasks';
-import { planPolls } from './core/job-polls';
+import { JobDurations, planPolls } from './core/job-polls';
 import { JobChunker, PROFILE_IMPORT_LIMITS, type Chunk } from './core/job-chunker';
 import { profileBytes, toSdkProfile, type SdkProfile } from './core/profiles';
 import { KlaviyoApiError, type ImportJobStatus, type KlaviyoClient } from './klaviyo-client';
@@ -63,14 +63,14 @@ export class ProfileImport {
   /** Set when sending failed: the drain stops at its next step instead of waiting out the pending jobs. */
   private stopped = false;
   private jobArrived: (() => void) | null = null;
-  /** How long the last job found complete took Klaviyo; null before any. */
-  private jobTakesMs: number | null = null;
 
   constructor(
     private readonly client: KlaviyoClient,
     private readonly repository: KlaviyoSyncRepository,
     private readonly shopId: number,
     private readonly progress: SyncProgress,
+    /** How long the jobs found complete lately took Klaviyo (at first: in the shop's last sync). */
+    readonly durations = new JobDurations(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
@@ -205,7 +205,7 @@ export class ProfileImport {
       if (Date.now() - waitingSince > JOB_PATIENCE_MS) {
         throw new Error(`Klaviyo import job ${oldest.jobId} is not complete after ${JOB_PATIENCE_MS / 60_000} minutes; the next sync polls it again`);
       }
-      const plan = planPolls(this.pending, Date.now(), this.jobTakesMs, POLLS_AT_ONCE);
+      const plan = planPolls(this.pending, Date.now(), this.durations, POLLS_AT_ONCE);
       const pause = Math.max(plan.waitMs, notBefore - Date.now());
       if (plan.poll === 0 || pause > 0) {
         // At most the longest back-off: a sync that stopped sending notices it soon.
@@ -219,7 +219,7 @@ export class ProfileImport {
         if (status && !FINISHED.has(status.status)) continue;
         this.pending.splice(this.pending.indexOf(job), 1);
         if (status?.status === 'complete') {
-          this.jobTakesMs = status.tookMs ?? this.jobTakesMs;
+          if (status.tookMs !== null) this.durations.record(job.customerIds.length, status.tookMs);
           await complete(job, status);
         } else {
           // Unknown to Klaviyo (404), cancelled or failed: its profiles are in the next plan again.
