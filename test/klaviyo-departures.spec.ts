@@ -3,9 +3,8 @@ import { KlaviyoSyncRepository } from '../src/klaviyo/klaviyo-sync.repository';
 import { ListDepartures } from '../src/klaviyo/list-removals';
 import type { SyncProgress } from '../src/klaviyo/sync-progress';
 import { ShopsRepository } from '../src/shops/shops.repository';
-import { FakeKlaviyo } from './fakes/klaviyo';
-import { API_KEY } from './klaviyo-fixture';
-import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+import { API_KEY, klaviyoSpecHooks } from './klaviyo-fixture';
+import { testDatabaseTargets } from './support/test-databases';
 
 jest.setTimeout(120_000);
 
@@ -14,29 +13,20 @@ const LEAVING = 2_500;
 const KNOWN = 1_000;
 
 describe.each(testDatabaseTargets())('customers leaving a list, on $name', (target) => {
-  let test: TestDatabase;
-  let fake: FakeKlaviyo;
-  beforeAll(async () => {
-    test = await target.open();
-  });
-  afterAll(async () => test?.dispose());
-  beforeEach(async () => {
-    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY] });
-  });
-  afterEach(async () => fake?.close());
+  const spec = klaviyoSpecHooks(target);
 
   it('go in removals of 1,000 as the plan hands them over, their missing profile ids looked up once', async () => {
-    const db = test.database.dataSource;
+    const db = spec.test.database.dataSource;
     const shop = await new ShopsRepository(db).ensure(`departures-${target.name}.myshopify.com`);
     // Klaviyo: the Loyal list with 2,500 members, and one more who stays.
     const now = new Date().toISOString();
     const loyal = { id: 'L0LOYL', name: 'segment-sync · Loyal', opt_in_process: 'single_opt_in', created: now, updated: now, members: new Set<string>() };
-    fake.state.lists.set(loyal.id, loyal);
+    spec.fake.state.lists.set(loyal.id, loyal);
     const customers = Array.from({ length: LEAVING + 1 }, (_, i) => `d${String(i + 1).padStart(5, '0')}`);
     const profileOf = new Map<string, string>();
     for (const customerId of customers) {
-      const profile = fake.state.createProfile(now);
-      fake.state.setIdentifier(profile, 'external_id', customerId);
+      const profile = spec.fake.state.createProfile(now);
+      spec.fake.state.setIdentifier(profile, 'external_id', customerId);
       loyal.members.add(profile.id);
       profileOf.set(customerId, profile.id);
     }
@@ -50,7 +40,7 @@ describe.each(testDatabaseTargets())('customers leaving a list, on $name', (targ
     );
     const removed: number[] = [];
     const progress: SyncProgress = { phase: () => undefined, advance: () => undefined, done: () => undefined, status: (s) => void (s.removed !== undefined && removed.push(s.removed)) };
-    const client = klaviyoClientFactory(fake.baseUrl, { timeoutMs: 5_000 })(API_KEY);
+    const client = klaviyoClientFactory(spec.fake.baseUrl, { timeoutMs: 5_000 })(API_KEY);
     const departures = new ListDepartures(client, new KlaviyoSyncRepository(db), shop.id, new Map([['rfm:loyal', loyal.id]]), progress);
 
     // The plan's pages, as readPlan hands them over: the customers with a known id first.
@@ -66,7 +56,7 @@ describe.each(testDatabaseTargets())('customers leaving a list, on $name', (targ
     const figures = await departures.remove();
 
     expect(figures).toEqual({ removed: LEAVING, byList: { 'rfm:loyal': LEAVING }, lookedUp: LEAVING - KNOWN });
-    expect(fake.callCounts).toEqual({ remove_profiles_from_list: 3, get_profiles: (LEAVING - KNOWN) / 100 });
+    expect(spec.fake.callCounts).toEqual({ remove_profiles_from_list: 3, get_profiles: (LEAVING - KNOWN) / 100 });
     expect([...loyal.members]).toEqual([profileOf.get(stays)]);
     // Three removals confirmed, in whatever order they came back.
     expect(removed).toHaveLength(3);

@@ -2,29 +2,19 @@ import { klaviyoClientFactory } from '../src/klaviyo/klaviyo-client';
 import { KlaviyoSyncRepository } from '../src/klaviyo/klaviyo-sync.repository';
 import { sendEnteredSegmentEvents } from '../src/klaviyo/segment-events';
 import { SILENT_PROGRESS } from '../src/klaviyo/sync-progress';
-import { FakeKlaviyo } from './fakes/klaviyo';
-import { API_KEY, sixteenCustomers, syncWorld } from './klaviyo-fixture';
-import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+import { API_KEY, klaviyoSpecHooks, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { testDatabaseTargets } from './support/test-databases';
 
 jest.setTimeout(120_000);
 
 const EVENTS = 2_500;
 
 describe.each(testDatabaseTargets())('"Entered Segment" events sent several jobs at once, on $name', (target) => {
-  let test: TestDatabase;
-  let fake: FakeKlaviyo;
-  beforeAll(async () => {
-    test = await target.open();
-  });
-  afterAll(async () => test?.dispose());
-  beforeEach(async () => {
-    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 20 });
-  });
-  afterEach(async () => fake?.close());
+  const spec = klaviyoSpecHooks(target, { jobDelayMs: 20 });
 
   it('a job that fails stops the sending with the cursor before it, whatever went through after it; sending again completes it, each event once', async () => {
-    const db = test.database.dataSource;
-    const { shop } = await syncWorld(db, fake, `events-${target.name}.myshopify.com`, sixteenCustomers());
+    const db = spec.test.database.dataSource;
+    const { shop } = await syncWorld(db, spec.fake, `events-${target.name}.myshopify.com`, sixteenCustomers());
     const [run] = await db.query(`SELECT id::int, run_number, as_of FROM segment_runs WHERE shop_id = $1`, [shop.id]);
     const repository = new KlaviyoSyncRepository(db);
     const sync = await repository.startSync(shop.id, run.id, run.run_number, false);
@@ -36,25 +26,25 @@ describe.each(testDatabaseTargets())('"Entered Segment" events sent several jobs
       [shop.id, sync.id, run.id, run.run_number, run.as_of],
     );
     const all = Array.from({ length: EVENTS }, (_, i) => `${shop.domain}:${run.id}:e${String(i + 1).padStart(5, '0')}:champions`);
-    const client = klaviyoClientFactory(fake.baseUrl, {
+    const client = klaviyoClientFactory(spec.fake.baseUrl, {
       timeoutMs: 1_000,
       policy: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, maxThrottled: 5 },
     })(API_KEY);
     // The first job gets no answer (and is not retried here) while the two after it are accepted.
-    fake.inject({ operation: 'bulk_create_events', kind: 'timeout', holdMs: 3_000 });
+    spec.fake.inject({ operation: 'bulk_create_events', kind: 'timeout', holdMs: 3_000 });
 
     await expect(sendEnteredSegmentEvents(client, repository, shop.domain, sync, SILENT_PROGRESS)).rejects.toThrow("Klaviyo bulk_create_events failed: no answer");
 
-    await fake.settle();
-    expect(fake.eventsOf('Entered Segment').map((event) => event.uniqueId).sort()).toEqual(all.slice(1_000));
+    await spec.fake.settle();
+    expect(spec.fake.eventsOf('Entered Segment').map((event) => event.uniqueId).sort()).toEqual(all.slice(1_000));
     // The cursor stays before the job that failed, though the jobs after it went through.
     const interrupted = (await repository.unfinishedSync(shop.id))!;
     expect(interrupted.eventsCursor).toBeNull();
 
     const sent = await sendEnteredSegmentEvents(client, repository, shop.domain, interrupted, SILENT_PROGRESS);
 
-    await fake.settle();
+    await spec.fake.settle();
     expect(sent).toBe(EVENTS);
-    expect(fake.eventsOf('Entered Segment').map((event) => event.uniqueId).sort()).toEqual(all);
+    expect(spec.fake.eventsOf('Entered Segment').map((event) => event.uniqueId).sort()).toEqual(all);
   });
 });

@@ -8,10 +8,31 @@ import { SegmentRunService } from '../src/segmentation/segment-run.service';
 import { ShopCredentialsRepository } from '../src/shops/shop-credentials.repository';
 import { ShopsRepository, type ShopRecord } from '../src/shops/shops.repository';
 import { StoreRepository } from '../src/store/store.repository';
-import type { FakeKlaviyo } from './fakes/klaviyo';
+import { FakeKlaviyo, type FakeKlaviyoOptions } from './fakes/klaviyo';
+import type { TestDatabase, TestDatabaseTarget } from './support/test-databases';
 
 export const API_KEY = 'pk_test_0123456789abcdef';
 export const AS_OF = new Date('2026-11-27T06:00:00Z');
+
+/** What a Klaviyo spec works with: the database of its target and the fake Klaviyo of the running test. */
+export interface KlaviyoSpec {
+  test: TestDatabase;
+  fake: FakeKlaviyo;
+}
+
+/** The jest hooks of a Klaviyo spec: the target's database opened once, a fake Klaviyo (API_KEY) started for each test. */
+export function klaviyoSpecHooks(target: TestDatabaseTarget, options: Omit<FakeKlaviyoOptions, 'apiKeys'> = {}): KlaviyoSpec {
+  const spec = {} as KlaviyoSpec;
+  beforeAll(async () => {
+    spec.test = await target.open();
+  });
+  afterAll(async () => spec.test?.dispose());
+  beforeEach(async () => {
+    spec.fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], ...options });
+  });
+  afterEach(async () => spec.fake?.close());
+  return spec;
+}
 
 /**
  * A store of 16 customers whose behaviour spreads them over the RFM groups: recent one-time buyers, old

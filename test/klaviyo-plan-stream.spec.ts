@@ -6,9 +6,8 @@ import { addLists, readPlan, type PlanQuery, type PlanRow } from '../src/klaviyo
 import { ShopsRepository } from '../src/shops/shops.repository';
 import { VIP_TIERS } from '../src/klaviyo/vip-tiers';
 import { RFM_GROUPS } from '../src/segmentation/core/rfm-groups';
-import { FakeKlaviyo } from './fakes/klaviyo';
-import { API_KEY, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
-import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+import { API_KEY, klaviyoSpecHooks, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { testDatabaseTargets } from './support/test-databases';
 
 jest.setTimeout(120_000);
 
@@ -25,21 +24,12 @@ async function cursorsOnEveryConnection(db: DataSource): Promise<number[]> {
 }
 
 describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (target) => {
-  let test: TestDatabase;
-  let fake: FakeKlaviyo;
+  const spec = klaviyoSpecHooks(target, { jobDelayMs: 20 });
   let shopNumber = 0;
-  beforeAll(async () => {
-    test = await target.open();
-  });
-  afterAll(async () => test?.dispose());
-  beforeEach(async () => {
-    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 20 });
-  });
-  afterEach(async () => fake?.close());
 
-  const db = () => test.database.dataSource;
+  const db = () => spec.test.database.dataSource;
   async function world() {
-    const w = await syncWorld(db(), fake, `plan-${++shopNumber}.myshopify.com`, sixteenCustomers());
+    const w = await syncWorld(db(), spec.fake, `plan-${++shopNumber}.myshopify.com`, sixteenCustomers());
     const [run] = await db().query(`SELECT id::int AS id, run_number FROM segment_runs WHERE id = $1`, [await latestRunId(db(), w.shop.id)]);
     const query: PlanQuery = {
       shopId: w.shop.id,

@@ -4,9 +4,8 @@ import type { PlanRow } from '../src/klaviyo/plan-stream';
 import { ProfileImport } from '../src/klaviyo/profile-import';
 import { SILENT_PROGRESS } from '../src/klaviyo/sync-progress';
 import { ShopsRepository } from '../src/shops/shops.repository';
-import { FakeKlaviyo } from './fakes/klaviyo';
-import { API_KEY } from './klaviyo-fixture';
-import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+import { API_KEY, klaviyoSpecHooks } from './klaviyo-fixture';
+import { testDatabaseTargets } from './support/test-databases';
 
 jest.setTimeout(60_000);
 
@@ -35,19 +34,10 @@ async function until(done: () => boolean, what: string): Promise<void> {
 }
 
 describe.each(testDatabaseTargets())('profiles imported as the plan is read, on $name', (target) => {
-  let test: TestDatabase;
-  let fake: FakeKlaviyo;
-  beforeAll(async () => {
-    test = await target.open();
-  });
-  afterAll(async () => test?.dispose());
-  beforeEach(async () => {
-    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 20 });
-  });
-  afterEach(async () => fake?.close());
+  const spec = klaviyoSpecHooks(target, { jobDelayMs: 20 });
 
   it("a group's last job goes out once the plan can hand over no more of its profiles, not at the end", async () => {
-    const db = test.database.dataSource;
+    const db = spec.test.database.dataSource;
     const shop = await new ShopsRepository(db).ensure(`import-${target.name}.myshopify.com`);
     const [sync] = await db.query(
       `INSERT INTO klaviyo_syncs (shop_id, run_id, run_number, status, baseline) VALUES ($1, 1, 1, 'running', true) RETURNING id`,
@@ -55,11 +45,11 @@ describe.each(testDatabaseTargets())('profiles imported as the plan is read, on 
     );
     const now = new Date().toISOString();
     for (const [id, name] of [['L0LOYL', 'Loyal'], ['L0SLEE', 'Sleepers']]) {
-      fake.state.lists.set(id, { id, name, opt_in_process: 'single_opt_in', created: now, updated: now, members: new Set() });
+      spec.fake.state.lists.set(id, { id, name, opt_in_process: 'single_opt_in', created: now, updated: now, members: new Set() });
     }
-    const client = klaviyoClientFactory(fake.baseUrl, { timeoutMs: 5_000 })(API_KEY);
+    const client = klaviyoClientFactory(spec.fake.baseUrl, { timeoutMs: 5_000 })(API_KEY);
     const imports = new ProfileImport(client, new KlaviyoSyncRepository(db), shop.id, SILENT_PROGRESS);
-    const jobs = () => [...fake.state.bulkImportJobs.values()];
+    const jobs = () => [...spec.fake.state.bulkImportJobs.values()];
 
     await imports.send(sync.id, new Map([['rfm:loyal', 'L0LOYL'], ['rfm:sleepers', 'L0SLEE']]), async (add, settled) => {
       for (const id of ['c1', 'c2', 'c3']) await add(planned(id, 'rfm:loyal'));
@@ -84,6 +74,6 @@ describe.each(testDatabaseTargets())('profiles imported as the plan is read, on 
       { customer_id: 'c4', lists: ['rfm:sleepers'] },
       { customer_id: 'c5', lists: ['rfm:sleepers'] },
     ]);
-    expect(fake.rejectedRequests).toEqual([]);
+    expect(spec.fake.rejectedRequests).toEqual([]);
   });
 });

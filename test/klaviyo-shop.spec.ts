@@ -2,32 +2,22 @@ import { klaviyoClientFactory } from '../src/klaviyo/klaviyo-client';
 import { KlaviyoConnectService } from '../src/klaviyo/klaviyo-connect.service';
 import { KlaviyoPlanService } from '../src/klaviyo/klaviyo-plan.service';
 import { CredentialCipher } from '../src/shops/credential-cipher';
-import { FakeKlaviyo } from './fakes/klaviyo';
-import { API_KEY, expectIntendedState, intendedState, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
-import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+import { API_KEY, expectIntendedState, intendedState, klaviyoSpecHooks, latestRunId, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { testDatabaseTargets } from './support/test-databases';
 
 jest.setTimeout(300_000);
 
 describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily list cap, privacy deletions, the dry run, on $name', (target) => {
-  let test: TestDatabase;
-  let fake: FakeKlaviyo;
+  const spec = klaviyoSpecHooks(target, { jobDelayMs: 30 });
   let shopNumber = 0;
-  beforeAll(async () => {
-    test = await target.open();
-  });
-  afterAll(async () => test?.dispose());
-  beforeEach(async () => {
-    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 30 });
-  });
-  afterEach(async () => fake?.close());
 
-  const world = () => syncWorld(test.database.dataSource, fake, `shop-${++shopNumber}.myshopify.com`, sixteenCustomers());
-  const db = () => test.database.dataSource;
+  const world = () => syncWorld(spec.test.database.dataSource, spec.fake, `shop-${++shopNumber}.myshopify.com`, sixteenCustomers());
+  const db = () => spec.test.database.dataSource;
 
   it('connect: a wrong key is reported as such and not stored; a good one is stored sealed, never in clear', async () => {
     const { shop, shops, credentials } = await world();
     await credentials.remove(shop.id, 'klaviyo');
-    const connection = new KlaviyoConnectService(shops, credentials, klaviyoClientFactory(fake.baseUrl));
+    const connection = new KlaviyoConnectService(shops, credentials, klaviyoClientFactory(spec.fake.baseUrl));
     const wrong = 'pk_wrong_key_9876543210';
 
     const refusal = await connection.connect(shop.domain, wrong).catch((error: Error) => error);
@@ -50,7 +40,7 @@ describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily li
     expect(first.lists.created).toHaveLength(4);
     expect(first.lists.deferred).toHaveLength(5);
     expect(first.messages.join('\n')).toMatch(/daily cap on new lists is reached: 5 list\(s\) deferred to tomorrow/);
-    expect(fake.state.lists.size).toBe(4);
+    expect(spec.fake.state.lists.size).toBe(4);
     expect(first.profiles.confirmed).toBe(15);
 
     // The next day: the cap has room again.
@@ -60,13 +50,13 @@ describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily li
     const third = await w.service({ dailyListCap: 4 }).sync(w.shop.domain);
 
     expect(third.lists.deferred).toEqual([]);
-    await expectIntendedState(db(), fake, w.shop.id, await latestRunId(db(), w.shop.id));
+    await expectIntendedState(db(), spec.fake, w.shop.id, await latestRunId(db(), w.shop.id));
   });
 
   it('a queued privacy deletion is carried out in Klaviyo before the sync, and the ledger forgets the customer', async () => {
     const w = await world();
     await w.service().sync(w.shop.domain);
-    const c01 = fake.profileByExternalId('c01')!;
+    const c01 = spec.fake.profileByExternalId('c01')!;
     const sealed = new CredentialCipher(w.secretKey).seal(JSON.stringify({ email: 'c03@example.test', phone: null }));
     await db().query(
       `INSERT INTO destination_deletions (shop_id, destination, subject_key, sealed_contact) VALUES ($1, 'klaviyo', 'c03', $2), ($1, 'klaviyo', 'c01', NULL)`,
@@ -81,9 +71,9 @@ describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily li
     const report = await w.service().sync(w.shop.domain);
 
     expect(report.deletions).toBe(2);
-    expect(fake.profileByExternalId('c01')).toBeUndefined();
-    expect(fake.state.profiles.has(c01.id)).toBe(false);
-    expect(fake.profileByExternalId('c03')).toBeUndefined();
+    expect(spec.fake.profileByExternalId('c01')).toBeUndefined();
+    expect(spec.fake.state.profiles.has(c01.id)).toBe(false);
+    expect(spec.fake.profileByExternalId('c03')).toBeUndefined();
     const queue = await db().query(
       `SELECT subject_key, status, sealed_contact FROM destination_deletions WHERE shop_id = $1 ORDER BY subject_key`,
       [w.shop.id],
@@ -110,7 +100,7 @@ describe.each(testDatabaseTargets())('Klaviyo per shop: connecting, the daily li
     expect(plan.sample.map((profile) => profile.customerId)).toEqual(['c01', 'c02', 'c03']);
     const intended = await intendedState(db(), w.shop.id, await latestRunId(db(), w.shop.id));
     expect(plan.sample.map((profile) => profile.properties)).toEqual(['c01', 'c02', 'c03'].map((id) => intended.properties.get(id)));
-    expect(fake.totalCalls()).toBe(0);
+    expect(spec.fake.totalCalls()).toBe(0);
     expect(await counts()).toEqual(tables.map(() => 0));
   });
 });

@@ -1,53 +1,43 @@
 import { StoreBuilder } from '../src/segmentation/core/testing/store-builder';
 import { StoreRepository } from '../src/store/store.repository';
-import { FakeKlaviyo } from './fakes/klaviyo';
 import { KlaviyoSyncRepository } from '../src/klaviyo/klaviyo-sync.repository';
-import { API_KEY, AS_OF, intendedState, klaviyoLists, reachableChanges, sixteenCustomers, syncWorld } from './klaviyo-fixture';
-import { testDatabaseTargets, type TestDatabase } from './support/test-databases';
+import { API_KEY, AS_OF, intendedState, klaviyoLists, klaviyoSpecHooks, reachableChanges, sixteenCustomers, syncWorld } from './klaviyo-fixture';
+import { testDatabaseTargets } from './support/test-databases';
 
 const DAY = 86_400_000;
 
 jest.setTimeout(300_000);
 
 describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (target) => {
-  let test: TestDatabase;
-  let fake: FakeKlaviyo;
+  const spec = klaviyoSpecHooks(target, { jobDelayMs: 50, recordBodies: true });
   let shopNumber = 0;
-  beforeAll(async () => {
-    test = await target.open();
-  });
-  afterAll(async () => test?.dispose());
-  beforeEach(async () => {
-    fake = await FakeKlaviyo.start({ apiKeys: [API_KEY], jobDelayMs: 50, recordBodies: true });
-  });
-  afterEach(async () => fake?.close());
 
-  const world = () => syncWorld(test.database.dataSource, fake, `sync-${++shopNumber}.myshopify.com`, sixteenCustomers());
+  const world = () => syncWorld(spec.test.database.dataSource, spec.fake, `sync-${++shopNumber}.myshopify.com`, sixteenCustomers());
   const latestRun = async (shopId: number) =>
-    (await test.database.dataSource.query(`SELECT max(id)::int AS id FROM segment_runs WHERE shop_id = $1`, [shopId]))[0].id;
+    (await spec.test.database.dataSource.query(`SELECT max(id)::int AS id FROM segment_runs WHERE shop_id = $1`, [shopId]))[0].id;
 
   it('first sync: one list per group and tier, every reachable customer in its lists with its properties, no event', async () => {
     const { shop, service } = await world();
 
     const report = await service().sync(shop.domain);
 
-    const intended = await intendedState(test.database.dataSource, shop.id, await latestRun(shop.id));
-    expect(klaviyoLists(fake)).toEqual(intended.lists);
+    const intended = await intendedState(spec.test.database.dataSource, shop.id, await latestRun(shop.id));
+    expect(klaviyoLists(spec.fake)).toEqual(intended.lists);
     for (const [customerId, properties] of intended.properties) {
-      expect({ customerId, properties: fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
+      expect({ customerId, properties: spec.fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
     }
     // Nine lists (six groups, three tiers), each created once, whatever its membership.
-    expect(fake.state.lists.size).toBe(9);
+    expect(spec.fake.state.lists.size).toBe(9);
     expect(report).toMatchObject({
       baseline: true,
       events: 0,
       profiles: { planned: 15, sent: 15, confirmed: 15, rejected: 0, skippedUnreachable: 1 },
     });
-    expect(fake.profileByExternalId('c16')).toBeUndefined();
-    expect(fake.eventsOf('Entered Segment')).toEqual([]);
-    expect(fake.rejectedRequests).toEqual([]);
-    expect(fake.subscriptionChanges).toEqual([]);
-    expect(fake.throttledCounts).toEqual({});
+    expect(spec.fake.profileByExternalId('c16')).toBeUndefined();
+    expect(spec.fake.eventsOf('Entered Segment')).toEqual([]);
+    expect(spec.fake.rejectedRequests).toEqual([]);
+    expect(spec.fake.subscriptionChanges).toEqual([]);
+    expect(spec.fake.throttledCounts).toEqual({});
   });
 
   it('sends identity under the names Klaviyo reads (phone_number in E.164, external_id), never dropped by the SDK', async () => {
@@ -55,11 +45,11 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
 
     await service().sync(shop.domain);
 
-    const c02 = fake.profileByExternalId('c02');
+    const c02 = spec.fake.profileByExternalId('c02');
     expect(c02).toMatchObject({ phone_number: '+442079460958', external_id: 'c02' });
     expect(c02?.email).toBeUndefined();
-    expect(fake.profileByExternalId('c01')).toMatchObject({ email: 'c01@example.test', external_id: 'c01' });
-    const sent = fake.received
+    expect(spec.fake.profileByExternalId('c01')).toMatchObject({ email: 'c01@example.test', external_id: 'c01' });
+    const sent = spec.fake.received
       .filter((request) => request.operation === 'bulk_import_profiles')
       .flatMap((request) => (request.body as any).data.attributes.profiles.data)
       .find((profile: any) => profile.attributes.external_id === 'c02');
@@ -69,7 +59,7 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
   it('customers no longer reachable leave every list they were in, each looked up once however many lists they leave', async () => {
     const { shop, service, runs } = await world();
     await service().sync(shop.domain);
-    const db = test.database.dataSource;
+    const db = spec.test.database.dataSource;
     const leaving: { customer_id: string; lists: string[] }[] = await db.query(
       `SELECT customer_id, lists FROM klaviyo_profiles WHERE shop_id = $1 AND customer_id IN ('c09', 'c10', 'c11') ORDER BY customer_id`,
       [shop.id],
@@ -78,14 +68,14 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     expect(leaving.filter((row) => row.lists.length === 2).length).toBeGreaterThan(0);
     await db.query(`UPDATE customers SET email = NULL, phone = NULL WHERE shop_id = $1 AND customer_id IN ('c09', 'c10', 'c11')`, [shop.id]);
     await runs.run(shop, { asOf: new Date(AS_OF.getTime() + DAY) });
-    fake.resetCounters();
+    spec.fake.resetCounters();
 
     const delta = await service().sync(shop.domain);
 
     const intended = await intendedState(db, shop.id, await latestRun(shop.id));
-    expect(klaviyoLists(fake)).toEqual(intended.lists);
+    expect(klaviyoLists(spec.fake)).toEqual(intended.lists);
     expect(delta.profileIdsLookedUp).toBe(3);
-    expect(fake.callCounts.get_profiles).toBe(1);
+    expect(spec.fake.callCounts.get_profiles).toBe(1);
     expect(delta.removals).toBe(leaving.reduce((sum, row) => sum + row.lists.length, 0));
     expect(delta.removalsByList).toEqual(
       Object.fromEntries([...new Set(leaving.flatMap((row) => row.lists))].sort().map((list) => [list, leaving.filter((row) => row.lists.includes(list)).length])),
@@ -100,13 +90,13 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
   it('a second sync of the same run sends nothing; a new run sends only the changed profiles, removals and one event per change', async () => {
     const { shop, service, runs } = await world();
     await service().sync(shop.domain);
-    fake.resetCounters();
+    spec.fake.resetCounters();
 
     const again = await service().sync(shop.domain);
     expect(again.profiles.sent).toBe(0);
-    expect(fake.callCounts).toEqual({});
+    expect(spec.fake.callCounts).toEqual({});
     // The first sync's job times are kept for the next sync's first polls (this one sent no job).
-    const [first] = await test.database.dataSource.query(
+    const [first] = await spec.test.database.dataSource.query(
       `SELECT figures -> 'jobTimes' AS times, (figures ->> 'jobs')::int AS jobs FROM klaviyo_syncs WHERE shop_id = $1 ORDER BY id LIMIT 1`,
       [shop.id],
     );
@@ -114,7 +104,7 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     expect(first.times).toHaveLength(first.jobs);
     expect(first.times.reduce((sum: number, time: { profiles: number }) => sum + time.profiles, 0)).toBe(15);
     expect(first.times.every((time: { tookMs: number }) => time.tookMs >= 0)).toBe(true);
-    expect(await new KlaviyoSyncRepository(test.database.dataSource).lastJobTimes(shop.id)).toEqual(first.times);
+    expect(await new KlaviyoSyncRepository(spec.test.database.dataSource).lastJobTimes(shop.id)).toEqual(first.times);
 
     // Three old one-time buyers come back and buy four times: they change group. c04 spends more than anyone
     // in the last 12 months: a VIP tier as well.
@@ -123,19 +113,19 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     for (const id of ['c04', 'c05', 'c06']) {
       for (let n = 0; n < 4; n++) comeback.order(id, { daysAgo: 2 + n * 10, totalPrice: id === 'c04' ? 5000 : 300 });
     }
-    await new StoreRepository(test.database.dataSource).upsertOrders(shop.id, comeback.orders.map((o, i) => ({ ...o, orderId: `later-${i}` })), 'test');
+    await new StoreRepository(spec.test.database.dataSource).upsertOrders(shop.id, comeback.orders.map((o, i) => ({ ...o, orderId: `later-${i}` })), 'test');
     await runs.run(shop, { asOf: later });
     const runId = await latestRun(shop.id);
-    const changes = await reachableChanges(test.database.dataSource, shop.id, runId);
+    const changes = await reachableChanges(spec.test.database.dataSource, shop.id, runId);
     expect(changes.length).toBeGreaterThan(0);
-    const listsBefore = klaviyoLists(fake);
+    const listsBefore = klaviyoLists(spec.fake);
 
     const delta = await service().sync(shop.domain);
 
-    const intended = await intendedState(test.database.dataSource, shop.id, runId);
-    expect(klaviyoLists(fake)).toEqual(intended.lists);
+    const intended = await intendedState(spec.test.database.dataSource, shop.id, runId);
+    expect(klaviyoLists(spec.fake)).toEqual(intended.lists);
     for (const [customerId, properties] of intended.properties) {
-      expect({ customerId, properties: fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
+      expect({ customerId, properties: spec.fake.profileByExternalId(customerId)?.properties }).toEqual({ customerId, properties });
     }
     expect(delta.baseline).toBe(false);
     expect(delta.events).toBe(changes.length);
@@ -145,9 +135,9 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
     );
     expect(leavers.size).toBeGreaterThan(0);
     expect(delta.profileIdsLookedUp).toBe(leavers.size);
-    expect(fake.callCounts.get_profiles).toBe(1);
-    const events = fake.eventsOf('Entered Segment').map((event) => ({
-      customer: fake.state.profiles.get(event.profileId)?.external_id,
+    expect(spec.fake.callCounts.get_profiles).toBe(1);
+    const events = spec.fake.eventsOf('Entered Segment').map((event) => ({
+      customer: spec.fake.state.profiles.get(event.profileId)?.external_id,
       uniqueId: event.uniqueId,
       segment: event.properties.segment,
       previous: event.properties.previous_segment,
@@ -167,20 +157,20 @@ describe.each(testDatabaseTargets())('Klaviyo sync of segment runs, on $name', (
         run: 2,
       })),
     );
-    expect(fake.rejectedRequests).toEqual([]);
-    expect(fake.subscriptionChanges).toEqual([]);
+    expect(spec.fake.rejectedRequests).toEqual([]);
+    expect(spec.fake.subscriptionChanges).toEqual([]);
   });
   it('a profile Klaviyo refuses in an import job is recorded with its reason, stays out of the ledger and is sent again next time', async () => {
     const { shop, service } = await world();
     // Two profiles made by other tools: one with c01's email, one with its external id. Importing c01 names both.
     const now = new Date().toISOString();
-    fake.state.setIdentifier(fake.state.createProfile(now), 'email', 'c01@example.test');
-    fake.state.setIdentifier(fake.state.createProfile(now), 'external_id', 'c01');
+    spec.fake.state.setIdentifier(spec.fake.state.createProfile(now), 'email', 'c01@example.test');
+    spec.fake.state.setIdentifier(spec.fake.state.createProfile(now), 'external_id', 'c01');
 
     const first = await service().sync(shop.domain);
 
     expect(first.profiles).toMatchObject({ sent: 15, confirmed: 14, rejected: 1 });
-    const db = test.database.dataSource;
+    const db = spec.test.database.dataSource;
     expect(await db.query(`SELECT customer_id, code, detail FROM klaviyo_import_errors WHERE shop_id = $1`, [shop.id])).toEqual([
       { customer_id: 'c01', code: 'duplicate_profile', detail: 'The identifiers given belong to different profiles.' },
     ]);
