@@ -2,9 +2,9 @@ import type { DataSource } from 'typeorm';
 import { settleAll } from '../async/settle-all';
 import { poolSizeOf } from '../database/pool-size';
 import { ALL_CUSTOMERS, customerParts, type CustomerPart } from '../store/customer-parts';
-import { PlanProgress } from './core/plan-progress';
 import { SqlCursor } from '../store/sql-cursor';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
+import { PlanProgress } from './core/plan-progress';
 import type { ProfileProperties } from './core/profiles';
 import type { Departure } from './klaviyo-sync.repository';
 import { PLAN_DIFF } from './klaviyo-sync.sql';
@@ -43,6 +43,8 @@ export interface PlanQuery {
 export type PlanPage = (rows: PlanRow[]) => Promise<void>;
 /** Told after each page which add_keys no part can hand over any more (see core/plan-progress.ts). */
 export type SettledKeys = (settled: (addKey: string) => boolean) => Promise<void>;
+/** For a reader that sends nothing while it reads (the dry run). */
+const IGNORE_SETTLED: SettledKeys = async () => {};
 
 /**
  * Reads a sync's plan, handing each page of rows to `each` as the database finds them. On a server, the
@@ -52,7 +54,7 @@ export type SettledKeys = (settled: (addKey: string) => boolean) => Promise<void
  * part it came from; to stop them all it must keep failing. After each page of a part has been handed
  * over, and at its end, `settledKeys` learns which add_keys can no longer come.
  */
-export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage, settledKeys: SettledKeys = async () => {}): Promise<void> {
+export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage, settledKeys = IGNORE_SETTLED): Promise<void> {
   const connections = poolSizeOf(db);
   if (connections < 2) {
     const cursor = await SqlCursor.declareHeld<PlanRow>(db, PLAN_DIFF, parameters(query, ALL_CUSTOMERS), settingsForLargeSets);
@@ -67,7 +69,7 @@ export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage,
 export async function readPlanIn(session: SqlExecutor, query: PlanQuery, each: PlanPage): Promise<void> {
   await settingsForLargeSets(session);
   const cursor = await SqlCursor.declare<PlanRow>(session, PLAN_DIFF, parameters(query, ALL_CUSTOMERS));
-  await pageThrough(cursor, each, new PartReport(new PlanProgress(1), 0, async () => {}));
+  await pageThrough(cursor, each, new PartReport(new PlanProgress(1), 0, IGNORE_SETTLED));
 }
 
 /** One part's moves through the plan, told to the progress of all parts and then to `settledKeys`. */

@@ -60,9 +60,14 @@ export class JobDurations {
     if (this.recent.length > REMEMBERED) this.recent.shift();
   }
 
+  /** Whether any job was seen complete. */
+  get known(): boolean {
+    return this.recent.length > 0;
+  }
+
   /** How long a job of `profiles` is expected to take; null before any job was seen complete. */
   expectedMs(profiles: number): number | null {
-    if (this.recent.length === 0) return null;
+    if (!this.known) return null;
     for (let i = this.recent.length - 1; i >= 0; i--) if (this.recent[i].profiles >= profiles) return this.recent[i].tookMs;
     return Math.max(...this.recent.map((job) => job.tookMs));
   }
@@ -83,7 +88,7 @@ export function planPolls(waiting: readonly WaitingJob[], now: number, durations
   const oldest = dueIn(waiting[0]);
   if (oldest > 0) return { poll: 0, waitMs: oldest };
   let poll = 1;
-  if (durations.expectedMs(0) !== null) {
+  if (durations.known) {
     while (poll < Math.min(atMost, waiting.length) && dueIn(waiting[poll]) <= 0) poll += 1;
   }
   return { poll, waitMs: 0 };
