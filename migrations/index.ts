@@ -19,6 +19,7 @@ import { LedgerWithoutForeignKey1764390000000 } from './1764390000000-LedgerWith
 import { SyncDepartures1764400000000 } from './1764400000000-SyncDepartures';
 import { DeparturesInMemory1764410000000 } from './1764410000000-DeparturesInMemory';
 import { ChangeScores1764420000000 } from './1764420000000-ChangeScores';
+import { LastSegmentChange1764430000000 } from './1764430000000-LastSegmentChange';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   SyncDepartures1764400000000,
   DeparturesInMemory1764410000000,
   ChangeScores1764420000000,
+  LastSegmentChange1764430000000,
 ];

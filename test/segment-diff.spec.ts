@@ -4,6 +4,7 @@
  * the run at T + 1 day must record exactly who moved, entered and left.
  */
 import type { DataSource } from 'typeorm';
+import { LastSegmentChange1764430000000 } from '../migrations/1764430000000-LastSegmentChange';
 import { segmentStore } from '../src/segmentation/core/segment-store';
 import { buildArchetypeStore, type ArchetypeStore } from '../src/segmentation/core/testing/archetype-store';
 import { buildCustomer, buildOrder } from '../src/segmentation/core/testing/store-builder';
@@ -138,6 +139,64 @@ describe.each(testDatabaseTargets())('segment runs over time on $name', (target)
       { run_number: 1, status: 'succeeded', previous_run_id: null, customers: 60, error: null, memberships: 60, changes: 60 },
       { run_number: 2, status: 'succeeded', previous_run_id: first.runId, customers: 60, error: null, memberships: 60, changes: 5 },
     ]);
+  });
+
+  it('dates each membership with its last entry into a group or tier, carried from run to run as the changes have it', async () => {
+    const store = buildArchetypeStore();
+    const T = store.asOf;
+    const day = 24 * HOUR;
+    const shop = await shopWith('last-change.myshopify.com', store);
+    const lastChanges = async (runId: number) =>
+      new Map<string, string>(
+        (await db.query(`SELECT customer_id, last_change_at FROM segment_memberships WHERE run_id = $1`, [runId])).map(
+          (row: { customer_id: string; last_change_at: Date | null }) => [row.customer_id, row.last_change_at?.toISOString() ?? 'null'],
+        ),
+      );
+    // The definition: the latest run, up to this one, in which the customer entered a group or a tier.
+    const fromHistory = async (runId: number) =>
+      new Map<string, string>(
+        (
+          await db.query(
+            `SELECT c.customer_id, max(r.as_of) AS at FROM segment_changes c JOIN segment_runs r ON r.id = c.run_id
+             WHERE r.shop_id = $1 AND r.status = 'succeeded' AND c.to_group IS NOT NULL
+               AND r.run_number <= (SELECT run_number FROM segment_runs WHERE id = $2)
+               AND c.customer_id IN (SELECT customer_id FROM segment_memberships WHERE run_id = $2)
+             GROUP BY c.customer_id`,
+            [shop.id, runId],
+          )
+        ).map((row: { customer_id: string; at: Date }) => [row.customer_id, row.at.toISOString()]),
+      );
+
+    const first = await service.run(shop, { asOf: T, seed: 42 });
+    await new StoreRepository(db).upsertOrders(
+      shop.id,
+      [buildOrder({ orderId: 'back-1', name: '#back-1', customerId: 'sleepers-001', createdAt: new Date(T.getTime() + 12 * HOUR), totalPrice: 45, shippingCountry: 'FR' })],
+      'next-day-sync',
+    );
+    const second = await service.run(shop, { asOf: new Date(T.getTime() + day), seed: 42 });
+    const third = await service.run(shop, { asOf: new Date(T.getTime() + 2 * day), seed: 42 });
+
+    const atFirst = await lastChanges(first.runId);
+    expect(new Set(atFirst.values())).toEqual(new Set([T.toISOString()]));
+    expect(atFirst.size).toBe(60);
+    const atThird = await lastChanges(third.runId);
+    const movedOnDay2 = [...atThird].filter(([, at]) => at !== T.toISOString()).map(([customer, at]) => [customer, at]);
+    expect(movedOnDay2).toContainEqual(['sleepers-001', new Date(T.getTime() + day).toISOString()]);
+    // Nobody entered anything on day 3 (same store, same model): every date is carried from run 2.
+    expect(atThird).toEqual(await lastChanges(second.runId));
+    for (const run of [first, second, third]) expect(await lastChanges(run.runId)).toEqual(await fromHistory(run.runId));
+
+    // A database from before the column: the migration dates each shop's latest run from the changes alone.
+    const migration = new LastSegmentChange1764430000000();
+    const runner = db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await lastChanges(third.runId)).toEqual(atThird);
+    expect(new Set((await lastChanges(second.runId)).values())).toEqual(new Set(['null']));
   });
 
   it('fails a run of a shop with no eligible order with a clear message, records it as failed, and writes no membership', async () => {

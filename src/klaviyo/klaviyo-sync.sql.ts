@@ -18,9 +18,9 @@ function e164Sql(column: string): string {
 const EMAIL = `nullif(btrim(cu.email), '')`;
 const PHONE = e164Sql('cu.phone');
 
-/** Whether a customer belongs to part $7 of $6 of the plan. `column` is a trusted column name, never data. */
+/** Whether a customer belongs to part $6 of $5 of the plan. `column` is a trusted column name, never data. */
 function inPart(column: string): string {
-  return inCustomerPartSql(column, '$6', '$7');
+  return inCustomerPartSql(column, '$5', '$6');
 }
 
 /**
@@ -40,8 +40,10 @@ function inPart(column: string): string {
  * saved (a third more CPU in the sync process at a million profiles). The plan can be read in parts, each a
  * share of the customers by a hash of their id, on connections of their own: one statement uses one core
  * of the database server.
- * Parameters: $1 shop, $2 run id, $3 run number, $4 enabled saved segment keys, $5 keys of the segments
- * whose list exists, $6 number of parts, $7 this part (0 to $6 - 1).
+ * The last segment change is the run's own (the date each membership last entered a group or tier, see
+ * insertMembershipsSql), not an aggregate of the shop's history of changes.
+ * Parameters: $1 shop, $2 run id, $3 enabled saved segment keys, $4 keys of the segments whose list exists,
+ * $5 number of parts, $6 this part (0 to $5 - 1).
  */
 export const PLAN_DIFF = `
   WITH saved AS (
@@ -50,11 +52,6 @@ export const PLAN_DIFF = `
     JOIN saved_segments s ON s.shop_id = sm.shop_id AND s.segment_id = sid
     WHERE sm.shop_id = $1 AND sm.run_id = $2 AND ${inPart('sm.customer_id')}
     GROUP BY sm.customer_id
-  ), changed AS (
-    SELECT c.customer_id, max(r.as_of) AS at
-    FROM segment_changes c JOIN segment_runs r ON r.id = c.run_id
-    WHERE c.shop_id = $1 AND r.shop_id = $1 AND r.run_number <= $3 AND r.status = 'succeeded' AND c.to_group IS NOT NULL AND ${inPart('c.customer_id')}
-    GROUP BY c.customer_id
   ), identities AS (
     -- OFFSET 0: each customer's email and phone worked out once, not again wherever they are used.
     SELECT customer_id, email, phone
@@ -63,20 +60,19 @@ export const PLAN_DIFF = `
     WHERE email IS NOT NULL OR phone IS NOT NULL
   ), desired AS (
     SELECT m.customer_id, id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days, m.frequency,
-           m.monetary, m.aov, m.vip_tier, sv.keys AS segments, ch.at AS last_change, m.predicted_clv, m.churn_risk,
+           m.monetary, m.aov, m.vip_tier, sv.keys AS segments, m.last_change_at AS last_change, m.predicted_clv, m.churn_risk,
            -- Raw columns: a change below the rounding of what is sent resends an identical profile, harmlessly.
            hash_record_extended(ROW(id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days,
-             m.frequency, m.monetary, m.aov, m.vip_tier, sv.keys, ch.at, m.predicted_clv, m.churn_risk), 0)::text AS hash,
+             m.frequency, m.monetary, m.aov, m.vip_tier, sv.keys, m.last_change_at, m.predicted_clv, m.churn_risk), 0)::text AS hash,
            -- Sorted as keys sort (rfm:, segment:, vip:) without a sort per customer; only lists that exist.
-           array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($5::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
+           array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($4::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
            || CASE WHEN sv.keys IS NULL THEN '{}'::text[] ELSE ARRAY(
                 SELECT 'segment:' || s FROM unnest(sv.keys) AS s
-                WHERE s = ANY($4::text[]) AND 'segment:' || s = ANY($5::text[]) ORDER BY s) END
-           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($5::text[]) THEN 'vip:' || m.vip_tier END], NULL) AS lists
+                WHERE s = ANY($3::text[]) AND 'segment:' || s = ANY($4::text[]) ORDER BY s) END
+           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($4::text[]) THEN 'vip:' || m.vip_tier END], NULL) AS lists
     FROM segment_memberships m
     JOIN identities id ON id.customer_id = m.customer_id
     LEFT JOIN saved sv ON sv.customer_id = m.customer_id
-    LEFT JOIN changed ch ON ch.customer_id = m.customer_id
     WHERE m.shop_id = $1 AND m.run_id = $2 AND ${inPart('m.customer_id')}
     -- OFFSET 0 keeps the hash and the lists one computation per customer (inlined, each use repeats it).
     OFFSET 0

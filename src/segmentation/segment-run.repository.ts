@@ -171,10 +171,14 @@ export class SegmentRunRepository {
     return rows.map((row) => [row.u_r, row.u_f, row.u_m]);
   }
 
-  /** The memberships of one part of the run's customers; returns the part's figures for the summary. */
+  /**
+   * The memberships of one part of the run's customers, each with the date it last entered a group or tier
+   * (carried from the previous run's membership); returns the part's figures for the summary.
+   */
   async insertMemberships(
     shopId: number,
     runId: number,
+    previousRunId: number | null,
     model: RfmGroupModel,
     part: CustomerPart,
     options: { refreshStatistics: boolean },
@@ -190,6 +194,7 @@ export class SegmentRunRepository {
       ...centres,
       ...shopifyRfmGroupParameters(),
       NO_SPEND_REASON,
+      previousRunId,
     ]);
     // The diff, the summary and the saved segments join what was just written. The embedded database has no
     // autovacuum to tell the planner how big it is (a 20k-customer run took 57 s instead of 7); on a server,

@@ -122,7 +122,7 @@ export class SegmentRunService {
       await partRuns.useRunSettings();
       const vip = await new RunVipTiers(db).assign({ shopId: shop.id, runId: run.id, asOf }, settings.vip, thresholds, shop.currency, part);
       onStep?.('memberships');
-      const figures = await partRuns.insertMemberships(shop.id, run.id, model, part, { refreshStatistics: this.refreshStatistics });
+      const figures = await partRuns.insertMemberships(shop.id, run.id, previous?.id ?? null, model, part, { refreshStatistics: this.refreshStatistics });
       onStep?.('diff');
       const movers = await partRuns.insertChanges(shop.id, run.id, previous?.id ?? null, part);
       onStep?.('segments');

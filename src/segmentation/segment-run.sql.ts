@@ -153,7 +153,11 @@ export const BUILD_RUN_FEATURES = `
  * Parameters: $1 shop, $2 run, $3 parts, $4 part, then per centre i (0-based) $5+4i group, $6+4i uR, $7+4i uF,
  * $8+4i uM (a single centre: its group $5 only, as an unused parameter has no type), then the Shopify grid
  * (shopifyRfmGroupParameters) right after the centres, then the VIP reason of customers with no spend, who
- * are not in `run_vip` (NO_SPEND_REASON).
+ * are not in `run_vip` (NO_SPEND_REASON), then the previous run (may be null).
+ * Each membership carries when the customer last entered an RFM group or a VIP tier (the run's as_of when
+ * the customer is new, moved group or entered a tier, else the previous run's date carried forward): the
+ * Klaviyo sync sends it as last_segment_change, read from the run instead of aggregated over every change of
+ * the shop's history, which grows with each run.
  * Returns the part's figures (run-figures.ts PartFigureRow), counted from the rows as they are written rather
  * than by reading them again: per RFM group, per R×F cell and per Shopify group, the customers and the exact
  * sums of recency days, orders and spend.
@@ -170,19 +174,28 @@ export function insertMembershipsSql(centres: number): string {
     email_consent, sms_consent, r, f, m, rfm_score, u_r, u_f, u_m, rfm_group, shopify_rfm_group,
     vip_tier, vip_base_tier, vip_reason, trailing_12m_spend, p_alive,
     churn_risk, expected_orders_90d, expected_orders_365d, expected_order_value, predicted_clv,
-    expected_next_order_at, expected_reorder_at)
+    expected_next_order_at, expected_reorder_at, last_change_at)
   SELECT $1, $2, rf.customer_id, recency_days, frequency, monetary, aov, first_order_at, last_order_at, returns_rate,
          discount_share, full_price_share, category_count, country, email_consent, sms_consent, r, f, m,
-         (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, ${nearestCentreSql(centres)},
+         (100 * r + 10 * f + m)::smallint, u_r, u_f, u_m, rf.rfm_group,
          ${shopifyRfmGroupSql(shopifyFirst)}, p.vip_tier, p.vip_base_tier,
          coalesce(p.vip_reason, $${noSpendReason}::text), trailing_12m_spend,
          v.p_alive, v.churn_risk, v.expected_orders_90d, v.expected_orders_365d, v.expected_order_value,
-         v.predicted_clv, v.expected_next_order_at, v.expected_reorder_at
-  FROM (SELECT f.*${centreDistancesSql(centres)} FROM segment_run_features f
-        WHERE f.shop_id = $1 AND f.run_id = $2 AND ${inCustomerPartSql('f.customer_id', '$3', '$4')} OFFSET 0) AS rf
+         v.predicted_clv, v.expected_next_order_at, v.expected_reorder_at,
+         CASE WHEN b.member IS NULL OR rf.rfm_group IS DISTINCT FROM b.was_group
+                OR (p.vip_tier IS NOT NULL AND p.vip_tier IS DISTINCT FROM b.was_tier)
+              THEN (SELECT as_of FROM segment_runs WHERE id = $2) ELSE b.was_changed_at END
+  FROM (SELECT d.*, ${nearestCentreSql(centres)} AS rfm_group
+        FROM (SELECT f.*${centreDistancesSql(centres)} FROM segment_run_features f
+              WHERE f.shop_id = $1 AND f.run_id = $2 AND ${inCustomerPartSql('f.customer_id', '$3', '$4')} OFFSET 0) AS d
+        OFFSET 0) AS rf
   LEFT JOIN segment_run_values v ON v.shop_id = $1 AND v.run_id = $2 AND v.customer_id = rf.customer_id
     AND ${inCustomerPartSql('v.customer_id', '$3', '$4')}
   LEFT JOIN run_vip p ON p.customer_id = rf.customer_id
+  -- Renamed: the previous membership's columns would make the features' unqualified names ambiguous.
+  LEFT JOIN (SELECT customer_id AS member, rfm_group AS was_group, vip_tier AS was_tier, last_change_at AS was_changed_at
+             FROM segment_memberships WHERE shop_id = $1 AND run_id = $${noSpendReason + 1}::bigint
+               AND ${inCustomerPartSql('customer_id', '$3', '$4')}) AS b ON b.member = rf.customer_id
   RETURNING rfm_group, r, f, shopify_rfm_group, recency_days, frequency, monetary)
   SELECT GROUPING(rfm_group) = 0 AS by_group, GROUPING(r, f) = 0 AS by_score, rfm_group, r, f, shopify_rfm_group,
          count(*)::int AS customers, sum(recency_days)::text AS recency_days, sum(frequency)::text AS orders,
