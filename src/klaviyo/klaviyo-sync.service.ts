@@ -189,12 +189,12 @@ export class KlaviyoSyncService {
       `${imports.figures.profilesSent.toLocaleString('en-US')} profiles sent in ${imports.figures.jobs} jobs, ` +
         `${removals.removed.toLocaleString('en-US')} list removals`,
     );
-    if (imports.figures.profilesConfirmed >= LEDGER_ROWS_WORTH_ANALYZE) await repository.refreshLedgerStatistics();
-
-    let events = 0;
-    if (eventsDue) {
-      events = await sendEnteredSegmentEvents(client, repository, shop.domain, sync, progress);
-    } else {
+    // Beside the events, which read no ledger row: ahead of them it kept the flows waiting for nothing.
+    const [events] = await settleAll([
+      eventsDue ? sendEnteredSegmentEvents(client, repository, shop.domain, sync, progress) : Promise.resolve(0),
+      imports.figures.profilesConfirmed >= LEDGER_ROWS_WORTH_ANALYZE ? repository.refreshLedgerStatistics() : Promise.resolve(),
+    ]);
+    if (!eventsDue) {
       messages.push('First sync: the baseline is set and no "Entered Segment" event is sent (no flow fires for the whole base)');
     }
     return {
