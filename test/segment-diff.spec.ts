@@ -180,8 +180,8 @@ describe.each(testDatabaseTargets())('segment runs over time on $name', (target)
     expect(new Set(atFirst.values())).toEqual(new Set([T.toISOString()]));
     expect(atFirst.size).toBe(60);
     const atThird = await lastChanges(third.runId);
-    const movedOnDay2 = [...atThird].filter(([, at]) => at !== T.toISOString()).map(([customer, at]) => [customer, at]);
-    expect(movedOnDay2).toContainEqual(['sleepers-001', new Date(T.getTime() + day).toISOString()]);
+    // The sleeper who bought again entered another group on day 2, and keeps that date on day 3.
+    expect(atThird.get('sleepers-001')).toBe(new Date(T.getTime() + day).toISOString());
     // Nobody entered anything on day 3 (same store, same model): every date is carried from run 2.
     expect(atThird).toEqual(await lastChanges(second.runId));
     for (const run of [first, second, third]) expect(await lastChanges(run.runId)).toEqual(await fromHistory(run.runId));
