@@ -33,7 +33,7 @@ describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (t
     const [run] = await db().query(`SELECT id::int AS id FROM segment_runs WHERE id = $1`, [await latestRunId(db(), w.shop.id)]);
     const query: PlanQuery = {
       shopId: w.shop.id,
-      run: { id: run.id },
+      runId: run.id,
       enabledSegments: [],
       readyListKeys: syncedSegments(RFM_GROUPS, VIP_TIERS, []).map((segment) => segment.key),
     };
@@ -71,7 +71,7 @@ describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (t
     const [run] = await db().query(`SELECT id::int AS id FROM segment_runs WHERE shop_id = $1`, [shop.id]);
     const query: PlanQuery = {
       shopId: shop.id,
-      run: { id: run.id },
+      runId: run.id,
       enabledSegments: [],
       readyListKeys: syncedSegments(RFM_GROUPS, VIP_TIERS, []).map((segment) => segment.key),
     };

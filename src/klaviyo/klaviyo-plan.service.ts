@@ -45,7 +45,7 @@ export class KlaviyoPlanService {
       const { deferred } = listCreationsAllowed(missing, await repository.listsCreatedToday(shop.id), DAILY_LIST_CREATIONS);
       const deferredKeys = new Set(deferred.map((segment) => segment.key));
       const listKeys = segments.map((segment) => segment.key).filter((key) => !deferredKeys.has(key));
-      const query = { shopId: shop.id, run, enabledSegments: saved.map((segment) => segment.key), readyListKeys: listKeys };
+      const query = { shopId: shop.id, runId: run.id, enabledSegments: saved.map((segment) => segment.key), readyListKeys: listKeys };
       const joining = new Map<string, number>();
       const leaving = new Map<string, number>();
       let upserts = 0;

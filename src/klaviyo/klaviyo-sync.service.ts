@@ -147,7 +147,7 @@ export class KlaviyoSyncService {
       );
     }
 
-    const query = { shopId: shop.id, run: { id: sync.runId }, enabledSegments: enabled, readyListKeys: [...lists.ready.keys()] };
+    const query = { shopId: shop.id, runId: sync.runId, enabledSegments: enabled, readyListKeys: [...lists.ready.keys()] };
 
     progress.phase('klaviyo profiles');
     // While the plan is read, profiles are sent, the departing customers' profile ids looked up and full

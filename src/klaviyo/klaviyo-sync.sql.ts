@@ -35,9 +35,9 @@ function inPart(column: string): string {
  * The rows are read through a cursor (see plan-stream.ts), never stored: writing a million-row plan and
  * reading it back cost more than finding it. They come in add_key order (byte order, see
  * core/plan-progress.ts), so the profiles joining the same lists come together and each part fills one
- * import job at a time: in no order, every group's job filled
- * at once and the profiles held meanwhile made the sync's garbage collection cost more than the writing
- * saved (a third more CPU in the sync process at a million profiles). The plan can be read in parts, each a
+ * import job at a time: in no order, every group's job filled at once and the profiles held meanwhile made
+ * the sync's garbage collection cost more than the writing saved (a third more CPU in the sync process at a
+ * million profiles). The plan can be read in parts, each a
  * share of the customers by a hash of their id, on connections of their own: one statement uses one core
  * of the database server.
  * The last segment change is the run's own (the date each membership last entered a group or tier, see

@@ -35,7 +35,7 @@ export function addLists(row: Pick<PlanRow, 'add_key'>): string[] {
 /** What a plan is computed from: the shop's run, the enabled saved segments, the lists that exist. */
 export interface PlanQuery {
   shopId: number;
-  run: { id: number };
+  runId: number;
   enabledSegments: string[];
   readyListKeys: string[];
 }
@@ -120,5 +120,5 @@ async function pageThrough(cursor: SqlCursor<PlanRow>, each: PlanPage, report: P
 }
 
 function parameters(query: PlanQuery, part: CustomerPart): unknown[] {
-  return [query.shopId, query.run.id, query.enabledSegments, query.readyListKeys, part.parts, part.part];
+  return [query.shopId, query.runId, query.enabledSegments, query.readyListKeys, part.parts, part.part];
 }

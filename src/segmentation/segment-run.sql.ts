@@ -236,8 +236,9 @@ function centreDistancesSql(centres: number): string {
 
 /**
  * Customers of a part whose RFM group (family 'rfm') or VIP tier (family 'vip') changed since the previous
- * run, with their RFM score at this run (null for those who left it), from one join of the two runs. $1 shop, $2 run, $3 previous run (may be null), $4 parts, $5 part. Both
- * sides keep to the part: another part's memberships, once committed, are visible here too.
+ * run, with their RFM score at this run (null for those who left it), from one join of the two runs.
+ * $1 shop, $2 run, $3 previous run (may be null), $4 parts, $5 part. Both sides keep to the part: another
+ * part's memberships, once committed, are visible here too.
  * Returns the movers between RFM groups by (from, to) as they are written (run-figures.ts PartMoverRow);
  * stayers are the group counts minus those who moved in.
  */
