@@ -53,7 +53,8 @@ describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (t
     expect(rows.map((row) => row.customer_id)).toEqual(Array.from({ length: 15 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`));
     for (const row of rows) {
       expect(row).toMatchObject({ upsert: true, remove_lists: [] });
-      expect(addLists(row)).toEqual([`rfm:${row.rfm_group}`, ...(row.vip_tier ? [`vip:${row.vip_tier}`] : [])]);
+      const { rfm_group, vip_tier } = row.properties;
+      expect(addLists(row)).toEqual([`rfm:${rfm_group}`, ...(vip_tier ? [`vip:${vip_tier}`] : [])]);
     }
   });
 

@@ -19,8 +19,7 @@ function planned(customerId: string, addKey: string): PlanRow {
     add_key: addKey,
     remove_lists: [],
     profile_id: null,
-    rfm_group: addKey.slice('rfm:'.length),
-    rfm_score: 345,
+    properties: { rfm_group: addKey.slice('rfm:'.length), rfm_score: 345 },
   };
 }
 

@@ -86,7 +86,7 @@ export class KlaviyoPlanService {
         sample: sample.map((row) => ({
           customerId: row.customer_id,
           joins: addLists(row).map((key) => names.get(key) ?? key),
-          properties: profileProperties(row),
+          properties: profileProperties(row.properties),
         })),
       };
     } finally {

@@ -3,6 +3,7 @@
  * (a million customers never pass through the process to find the 2% that changed).
  */
 import { inCustomerPartSql } from '../store/customer-parts';
+import { PROFILE_PROPERTIES, type ProfilePropertyName } from './core/profiles';
 
 /**
  * A phone in E.164 or null, as core/profiles.ts e164() reads it: separators dropped, a leading 00 made +,
@@ -24,14 +25,37 @@ function inPart(column: string): string {
 }
 
 /**
+ * Each property as the plan sends it, from the columns of its `planned` rows: rounded and formatted as
+ * Klaviyo gets it. Together one JSON array in PROFILE_PROPERTIES order (see planProperties): one column
+ * instead of fourteen made the rows narrower to sort and cheaper to read (at a million profiles, each part's
+ * first row 2 s sooner and 2 s less of the sync's CPU).
+ */
+const PROPERTY_VALUES: Record<ProfilePropertyName, string> = {
+  rfm_group: 'rfm_group',
+  rfm_score: 'rfm_score',
+  r: 'r',
+  f: 'f',
+  m: 'm',
+  recency_days: 'recency_days',
+  orders: 'frequency',
+  net_spent: 'monetary::float8',
+  aov: 'aov::float8',
+  vip_tier: 'vip_tier',
+  segments: `coalesce(segments, '{}'::text[])`,
+  last_segment_change: `to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`,
+  predicted_clv: 'predicted_clv::float8',
+  churn_risk: 'round(churn_risk::numeric, 4)::float8',
+};
+
+/**
  * The plan: one row per customer whose profile must change in Klaviyo. For every reachable member of the
  * run (an email or an E.164 phone): a hash of the identity and of every column the properties are made of,
  * and the lists the customer belongs in; against the ledger: what to send (upsert: new, or the hash
  * differs, or lists to join) and which lists to leave. Ledger customers absent from the run (or no longer
- * reachable) leave every list. The properties are the run's columns, named as the properties are
- * (core/profiles.ts builds them), rounded and formatted as they are sent, and compared by a 64-bit hash of
- * them (a change goes unseen only on a 1 in 2^64 collision): building JSON in SQL for a million profiles
- * cost more than the rest of the plan together.
+ * reachable) leave every list. Customers are compared by a 64-bit hash of the run's raw columns (a change
+ * goes unseen only on a 1 in 2^64 collision): building every profile's JSON in SQL to compare it cost more
+ * than the rest of the plan together. Only the rows sent carry their properties, as one JSON array (see
+ * PROPERTY_VALUES).
  * The rows are read through a cursor (see plan-stream.ts), never stored: writing a million-row plan and
  * reading it back cost more than finding it. They come in add_key order (byte order, see
  * core/plan-progress.ts), so the profiles joining the same lists come together and each part fills one
@@ -95,11 +119,8 @@ export const PLAN_DIFF = `
     FROM diff
     WHERE (wanted AND (NOT known OR hash IS DISTINCT FROM properties_hash)) OR cardinality(adds) > 0 OR cardinality(removes) > 0
   )
-  SELECT customer_id, email, phone, coalesce(hash, properties_hash) AS properties_hash, rfm_group, rfm_score, r, f, m,
-         recency_days, frequency AS orders, monetary::float8 AS net_spent, aov::float8 AS aov, vip_tier,
-         coalesce(segments, '{}'::text[]) AS segments,
-         to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_segment_change,
-         predicted_clv::float8 AS predicted_clv, round(churn_risk::numeric, 4)::float8 AS churn_risk,
+  SELECT customer_id, email, phone, coalesce(hash, properties_hash) AS properties_hash,
+         json_build_array(${PROFILE_PROPERTIES.map((name) => PROPERTY_VALUES[name]).join(', ')})::text AS properties,
          upsert, array_to_string(adds, ',') COLLATE "C" AS add_key, removes AS remove_lists, profile_id
   FROM planned
   ORDER BY add_key`;

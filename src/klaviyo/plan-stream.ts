@@ -5,7 +5,7 @@ import { ALL_CUSTOMERS, customerParts, type CustomerPart } from '../store/custom
 import { SqlCursor } from '../store/sql-cursor';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { PlanProgress } from './core/plan-progress';
-import type { ProfileProperties } from './core/profiles';
+import { PROFILE_PROPERTIES, type ProfileProperties } from './core/profiles';
 import type { Departure } from './klaviyo-sync.repository';
 import { PLAN_DIFF } from './klaviyo-sync.sql';
 
@@ -24,8 +24,23 @@ export type PlanRow = {
   upsert: boolean;
   /** The keys of the lists to join, joined by commas (see addLists): profiles with the same key go in the same import jobs. */
   add_key: string;
-} & Departure &
-  ProfileProperties;
+  /** Every profile property (null where it has no value); all null for a departure alone. */
+  properties: ProfileProperties;
+} & Departure;
+
+/** A row as the cursor reads it: the properties still the JSON array of their values PLAN_DIFF builds. */
+type PlanRecord = Omit<PlanRow, 'properties'> & { properties: string };
+
+/** The record with its properties named: PLAN_DIFF sends their values in PROFILE_PROPERTIES order. */
+function planRow(record: PlanRecord): PlanRow {
+  const values = JSON.parse(record.properties) as ProfileProperties[keyof ProfileProperties][];
+  const properties: ProfileProperties = {};
+  for (let i = 0; i < PROFILE_PROPERTIES.length; i++) properties[PROFILE_PROPERTIES[i]] = values[i];
+  // The record becomes the row: a million of them are not copied once more.
+  const row = record as unknown as PlanRow;
+  row.properties = properties;
+  return row;
+}
 
 /** The keys of the lists a plan row joins (segment keys have no commas; one string per row parses faster than an array). */
 export function addLists(row: Pick<PlanRow, 'add_key'>): string[] {
@@ -57,7 +72,7 @@ const IGNORE_SETTLED: SettledKeys = async () => {};
 export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage, settledKeys = IGNORE_SETTLED): Promise<void> {
   const connections = poolSizeOf(db);
   if (connections < 2) {
-    const cursor = await SqlCursor.declareHeld<PlanRow>(db, PLAN_DIFF, parameters(query, ALL_CUSTOMERS), settingsForLargeSets);
+    const cursor = await SqlCursor.declareHeld<PlanRecord>(db, PLAN_DIFF, parameters(query, ALL_CUSTOMERS), settingsForLargeSets);
     return pageThrough(cursor, each, new PartReport(new PlanProgress(1), 0, settledKeys));
   }
   const parts = customerParts(Math.min(PLAN_PARTS, connections - 1));
@@ -68,7 +83,7 @@ export async function readPlan(db: DataSource, query: PlanQuery, each: PlanPage,
 /** The whole plan read inside the caller's transaction (the dry run's, rolled back). */
 export async function readPlanIn(session: SqlExecutor, query: PlanQuery, each: PlanPage): Promise<void> {
   await settingsForLargeSets(session);
-  const cursor = await SqlCursor.declare<PlanRow>(session, PLAN_DIFF, parameters(query, ALL_CUSTOMERS));
+  const cursor = await SqlCursor.declare<PlanRecord>(session, PLAN_DIFF, parameters(query, ALL_CUSTOMERS));
   await pageThrough(cursor, each, new PartReport(new PlanProgress(1), 0, IGNORE_SETTLED));
 }
 
@@ -99,17 +114,17 @@ async function readPart(db: DataSource, query: PlanQuery, part: CustomerPart, ea
     // Read only: rolled back at the end, whatever happens.
     await runner.startTransaction();
     await settingsForLargeSets(runner);
-    await pageThrough(await SqlCursor.declare<PlanRow>(runner, PLAN_DIFF, parameters(query, part)), each, report);
+    await pageThrough(await SqlCursor.declare<PlanRecord>(runner, PLAN_DIFF, parameters(query, part)), each, report);
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await runner.release();
   }
 }
 
-async function pageThrough(cursor: SqlCursor<PlanRow>, each: PlanPage, report: PartReport): Promise<void> {
+async function pageThrough(cursor: SqlCursor<PlanRecord>, each: PlanPage, report: PartReport): Promise<void> {
   try {
     for (;;) {
-      const rows = await cursor.fetch(PAGE);
+      const rows = (await cursor.fetch(PAGE)).map(planRow);
       if (rows.length === 0) return await report.finished();
       await each(rows);
       await report.handedOver(rows);

@@ -101,7 +101,7 @@ export class ProfileImport {
     const add: AddProfile = async (row) => {
       inFlight.throwIfFailed();
       const group = groups.get(row.add_key) ?? this.newGroup(groups, row);
-      const profile = toSdkProfile({ customerId: row.customer_id, email: row.email, phone: row.phone, properties: row });
+      const profile = toSdkProfile({ customerId: row.customer_id, email: row.email, phone: row.phone, properties: row.properties });
       const bytes = profileBytes(profile);
       group.figures.profiles += 1;
       group.figures.bytes += bytes;
