@@ -16,6 +16,7 @@ function planned(customerId: string, addKey: string): PlanRow {
     phone: null,
     properties_hash: `h-${customerId}`,
     upsert: true,
+    known: false,
     add_key: addKey,
     remove_lists: [],
     profile_id: null,
@@ -74,5 +75,34 @@ describe.each(testDatabaseTargets())('profiles imported as the plan is read, on 
       { customer_id: 'c5', lists: ['rfm:sleepers'] },
     ]);
     expect(spec.fake.rejectedRequests).toEqual([]);
+  });
+
+  it('a job planned new to the ledger whose customer reached the ledger meanwhile is applied as any other', async () => {
+    const db = spec.test.database.dataSource;
+    const shop = await new ShopsRepository(db).ensure(`import-late-${target.name}.myshopify.com`);
+    const [sync] = await db.query(
+      `INSERT INTO klaviyo_syncs (shop_id, run_id, run_number, status, baseline) VALUES ($1, 1, 1, 'running', true) RETURNING id`,
+      [shop.id],
+    );
+    const now = new Date().toISOString();
+    spec.fake.state.lists.set('L1LOYL', { id: 'L1LOYL', name: 'Loyal', opt_in_process: 'single_opt_in', created: now, updated: now, members: new Set() });
+    const client = klaviyoClientFactory(spec.fake.baseUrl, { timeoutMs: 5_000 })(API_KEY);
+    const imports = new ProfileImport(client, new KlaviyoSyncRepository(db), shop.id, SILENT_PROGRESS);
+
+    await imports.send(sync.id, new Map([['rfm:loyal', 'L1LOYL']]), async (add) => {
+      await add(planned('c1', 'rfm:loyal'));
+      await add(planned('c2', 'rfm:loyal'));
+      // Written after c2 was planned as new: the job's plain insert would break the ledger's key.
+      await db.query(`INSERT INTO klaviyo_profiles (shop_id, customer_id, properties_hash, lists) VALUES ($1, 'c2', 'old', '{rfm:champions}')`, [
+        shop.id,
+      ]);
+    });
+
+    expect(imports.figures).toMatchObject({ jobs: 1, profilesConfirmed: 2 });
+    expect(await db.query(`SELECT customer_id, properties_hash, lists FROM klaviyo_profiles WHERE shop_id = $1 ORDER BY customer_id`, [shop.id])).toEqual([
+      { customer_id: 'c1', properties_hash: 'h-c1', lists: ['rfm:loyal'] },
+      { customer_id: 'c2', properties_hash: 'h-c2', lists: ['rfm:champions', 'rfm:loyal'] },
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM klaviyo_import_jobs WHERE shop_id = $1`, [shop.id])).toEqual([{ n: 0 }]);
   });
 });

@@ -1,7 +1,8 @@
+import { isUniqueViolation } from '../database/database-errors';
 import type { SqlExecutor } from '../store/sql-executor';
 import type { JobTime } from './core/job-polls';
 import { LedgerWrites } from './ledger-writes';
-import { APPLY_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE, EVENT_RUNS } from './klaviyo-sync.sql';
+import { APPLY_IMPORT, APPLY_NEW_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE, EVENT_RUNS } from './klaviyo-sync.sql';
 
 export interface ListRow {
   segmentKey: string;
@@ -25,6 +26,8 @@ export interface PendingJob {
   customerIds: string[];
   /** When Klaviyo accepted it (ms since the epoch); null for a job an earlier sync sent. */
   sentAt: number | null;
+  /** Whether none of its customers was in the ledger when the plan was read (false for a job an earlier sync sent). */
+  newToLedger: boolean;
 }
 
 /** What is recorded of a job as Klaviyo accepts it: besides its profiles, the lists they join and their hashes. */
@@ -269,13 +272,14 @@ export class KlaviyoSyncRepository {
        WHERE shop_id = $1 AND status = 'sent' ORDER BY created_at, job_id`,
       [shopId],
     );
-    return rows.map((row: any) => ({ jobId: row.job_id, customerIds: row.customer_ids, sentAt: null }));
+    return rows.map((row: any) => ({ jobId: row.job_id, customerIds: row.customer_ids, sentAt: null, newToLedger: false }));
   }
 
   /**
    * A finished job applied in one statement (APPLY_IMPORT): its errors recorded, the ledger updated and the
    * job no longer pending, all or nothing. Jobs of one plan may be applied at once: their customers are
-   * disjoint.
+   * disjoint. A job new to the ledger is inserted as it is (APPLY_NEW_IMPORT); should one of its customers
+   * have reached the ledger since the plan, it is applied as any other.
    */
   async applyJob(
     shopId: number,
@@ -283,7 +287,16 @@ export class KlaviyoSyncRepository {
     errors: { customerId: string | null; code: string; detail: string }[],
   ): Promise<void> {
     const columns = [errors.map((e) => e.customerId), errors.map((e) => e.code), errors.map((e) => e.detail)];
-    await this.ledgerWrites.shared(() => this.db.query(APPLY_IMPORT, [shopId, job.jobId, ...columns]));
+    const parameters = [shopId, job.jobId, ...columns];
+    await this.ledgerWrites.shared(async () => {
+      if (!job.newToLedger) return this.db.query(APPLY_IMPORT, parameters);
+      try {
+        return await this.db.query(APPLY_NEW_IMPORT, parameters);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        return this.db.query(APPLY_IMPORT, parameters);
+      }
+    });
   }
 
   /** A job Klaviyo no longer knows or cancelled: dropped; its profiles are in the next plan again. */

@@ -22,6 +22,8 @@ export type PlanRow = {
   properties_hash: string;
   /** Whether the profile is sent (new, changed, or joining lists); a departure alone is not. */
   upsert: boolean;
+  /** Whether the ledger holds the customer (what was last sent to Klaviyo). */
+  known: boolean;
   /** The keys of the lists to join, joined by commas (see addLists): profiles with the same key go in the same import jobs. */
   add_key: string;
   /** Every profile property (null where it has no value); all null for a departure alone. */

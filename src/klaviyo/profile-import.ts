@@ -37,7 +37,7 @@ export interface ImportFigures {
   polls: number;
 }
 
-type Entry = { profile: SdkProfile; customerId: string; hash: string };
+type Entry = { profile: SdkProfile; customerId: string; hash: string; known: boolean };
 
 /** Profiles joining the same lists: one import job adds all its profiles to all its lists. */
 interface JobGroup {
@@ -105,7 +105,7 @@ export class ProfileImport {
       const bytes = profileBytes(profile);
       group.figures.profiles += 1;
       group.figures.bytes += bytes;
-      await submit(group.chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash }, bytes), group.lists);
+      await submit(group.chunker.add({ profile, customerId: row.customer_id, hash: row.properties_hash, known: row.known }, bytes), group.lists);
     };
     // A group's last job goes out as soon as no more of its profiles can come: at the end, every group's
     // last job at once met the endpoint's limit of 10 a second and then Klaviyo's queue.
@@ -150,7 +150,12 @@ export class ProfileImport {
       items.map((item) => item.profile),
       ids,
     );
-    const job: PendingJob = { jobId, customerIds: items.map((item) => item.customerId), sentAt: Date.now() };
+    const job: PendingJob = {
+      jobId,
+      customerIds: items.map((item) => item.customerId),
+      sentAt: Date.now(),
+      newToLedger: items.every((item) => !item.known),
+    };
     await this.repository.recordJob(this.shopId, syncId, { ...job, listKeys, hashes: items.map((item) => item.hash) });
     this.pending.push(job);
     this.wakeDrain();
