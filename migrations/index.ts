@@ -20,6 +20,7 @@ import { SyncDepartures1764400000000 } from './1764400000000-SyncDepartures';
 import { DeparturesInMemory1764410000000 } from './1764410000000-DeparturesInMemory';
 import { ChangeScores1764420000000 } from './1764420000000-ChangeScores';
 import { LastSegmentChange1764430000000 } from './1764430000000-LastSegmentChange';
+import { ImportJobsUncompressed1764440000000 } from './1764440000000-ImportJobsUncompressed';
 
 /** Every migration, oldest first; the data source applies the pending ones on start. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   DeparturesInMemory1764410000000,
   ChangeScores1764420000000,
   LastSegmentChange1764430000000,
+  ImportJobsUncompressed1764440000000,
 ];
