@@ -1,3 +1,4 @@
+import { profileProperties } from '../src/klaviyo/core/profiles';
 import { klaviyoClientFactory } from '../src/klaviyo/klaviyo-client';
 import { KlaviyoSyncRepository } from '../src/klaviyo/klaviyo-sync.repository';
 import type { PlanRow } from '../src/klaviyo/plan-stream';
@@ -20,7 +21,7 @@ function planned(customerId: string, addKey: string): PlanRow {
     add_key: addKey,
     remove_lists: [],
     profile_id: null,
-    properties: { rfm_group: addKey.slice('rfm:'.length), rfm_score: 345 },
+    properties: profileProperties({ rfm_group: addKey.slice('rfm:'.length), rfm_score: 345 }),
   };
 }
 

@@ -5,7 +5,6 @@ import type { ShopsRepository } from '../shops/shops.repository';
 import { DAILY_LIST_CREATIONS } from './core/rate-limits';
 import { listCreationsAllowed, parseKlaviyoSettings, syncedSegments } from './core/synced-segments';
 import type { PlannedList, SyncPlan } from './core/sync-plan';
-import { profileProperties } from './core/profiles';
 import { KlaviyoSyncRepository } from './klaviyo-sync.repository';
 import { addLists, readPlanIn, type PlanRow } from './plan-stream';
 import { VIP_TIERS } from './vip-tiers';
@@ -86,7 +85,7 @@ export class KlaviyoPlanService {
         sample: sample.map((row) => ({
           customerId: row.customer_id,
           joins: addLists(row).map((key) => names.get(key) ?? key),
-          properties: profileProperties(row.properties),
+          properties: row.properties,
         })),
       };
     } finally {

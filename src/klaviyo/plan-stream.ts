@@ -5,7 +5,7 @@ import { ALL_CUSTOMERS, customerParts, type CustomerPart } from '../store/custom
 import { SqlCursor } from '../store/sql-cursor';
 import { settingsForLargeSets, type SqlExecutor } from '../store/sql-executor';
 import { PlanProgress } from './core/plan-progress';
-import { PROFILE_PROPERTIES, type ProfileProperties } from './core/profiles';
+import { propertiesFromValues, type ProfilePropertyValues } from './core/profiles';
 import type { Departure } from './klaviyo-sync.repository';
 import { PLAN_DIFF } from './klaviyo-sync.sql';
 
@@ -27,7 +27,7 @@ export type PlanRow = {
   /** The keys of the lists to join, joined by commas (see addLists): profiles with the same key go in the same import jobs. */
   add_key: string;
   /** Every profile property (null where it has no value); all null for a departure alone. */
-  properties: ProfileProperties;
+  properties: ProfilePropertyValues;
 } & Departure;
 
 /** A row as the cursor reads it: the properties still the JSON array of their values PLAN_DIFF builds. */
@@ -35,9 +35,7 @@ type PlanRecord = Omit<PlanRow, 'properties'> & { properties: string };
 
 /** The record with its properties named: PLAN_DIFF sends their values in PROFILE_PROPERTIES order. */
 function planRow(record: PlanRecord): PlanRow {
-  const values = JSON.parse(record.properties) as ProfileProperties[keyof ProfileProperties][];
-  const properties: ProfileProperties = {};
-  for (let i = 0; i < PROFILE_PROPERTIES.length; i++) properties[PROFILE_PROPERTIES[i]] = values[i];
+  const properties = propertiesFromValues(JSON.parse(record.properties));
   // The record becomes the row: a million of them are not copied once more.
   const row = record as unknown as PlanRow;
   row.properties = properties;

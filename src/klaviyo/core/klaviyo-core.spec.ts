@@ -1,6 +1,6 @@
 import { JobChunker, PROFILE_IMPORT_LIMITS } from './job-chunker';
 import { jsonBytes } from './json-bytes';
-import { e164, profileBytes, toSdkProfile, type SdkProfile } from './profiles';
+import { e164, profileBytes, profileProperties, toSdkProfile, type SdkProfile } from './profiles';
 import { parseRetryAfter, retryDecision } from './retry';
 import { enteredSegmentEventId, listCreationsAllowed, parseKlaviyoSettings, syncedSegments } from './synced-segments';
 import { formatPlan } from './sync-plan';
@@ -36,7 +36,7 @@ describe('profiles', () => {
   });
 
   it('builds camelCase attributes for the SDK, measured as the snake_case it sends, absent figures as null', () => {
-    const profile = toSdkProfile({ customerId: '42', email: ' a@b.test ', phone: '+1 415 555 0100', properties: { rfm_group: 'loyal', r: 5 } });
+    const profile = toSdkProfile({ customerId: '42', email: ' a@b.test ', phone: '+1 415 555 0100', properties: profileProperties({ rfm_group: 'loyal', r: 5 }) });
     expect(profile.attributes).toEqual({
       email: 'a@b.test',
       phoneNumber: '+14155550100',
@@ -49,9 +49,9 @@ describe('profiles', () => {
 
   it('measures a profile as the bytes the SDK sends, whichever identifiers and values it has', () => {
     const profiles = [
-      toSdkProfile({ customerId: '7', email: null, phone: '+14155550100', properties: {} }),
-      toSdkProfile({ customerId: '8', email: 'zoë@exämple.test', phone: null, properties: { segments: ['a', 'b"c'], net_spent: 1234.5 } }),
-      toSdkProfile({ customerId: 'x\\y', email: 'a@b.test', phone: null, properties: { rfm_group: 'tab\there', churn_risk: 0.0001 } }),
+      toSdkProfile({ customerId: '7', email: null, phone: '+14155550100', properties: profileProperties({}) }),
+      toSdkProfile({ customerId: '8', email: 'zoë@exämple.test', phone: null, properties: profileProperties({ segments: ['a', 'b"c'], net_spent: 1234.5 }) }),
+      toSdkProfile({ customerId: 'x\\y', email: 'a@b.test', phone: null, properties: profileProperties({ rfm_group: 'tab\there', churn_risk: 0.0001 }) }),
     ];
     for (const profile of profiles) expect(profileBytes(profile)).toBe(Buffer.byteLength(JSON.stringify(wireProfile(profile))));
   });
