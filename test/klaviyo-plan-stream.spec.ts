@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { writeBenchStore } from '../bench/klaviyo-store.sql';
 import { poolSizeOf } from '../src/database/pool-size';
+import { PROFILE_PROPERTIES } from '../src/klaviyo/core/profiles';
 import { syncedSegments } from '../src/klaviyo/core/synced-segments';
 import { addLists, readPlan, type PlanQuery, type PlanRow } from '../src/klaviyo/plan-stream';
 import { ShopsRepository } from '../src/shops/shops.repository';
@@ -52,7 +53,7 @@ describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (t
 
     expect(rows.map((row) => row.customer_id)).toEqual(Array.from({ length: 15 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`));
     for (const row of rows) {
-      expect(row).toMatchObject({ upsert: true, remove_lists: [] });
+      expect(row).toMatchObject({ upsert: true, known: false, remove_lists: [] });
       const { rfm_group, vip_tier } = row.properties;
       expect(addLists(row)).toEqual([`rfm:${rfm_group}`, ...(vip_tier ? [`vip:${vip_tier}`] : [])]);
     }
@@ -63,6 +64,21 @@ describe.each(testDatabaseTargets())('Reading a Klaviyo sync plan, on $name', (t
     await service().sync(shop.domain);
 
     expect(await rowsOf(query)).toEqual([]);
+  });
+
+  it('once synced, a customer whose figures changed comes alone, known to the ledger, with every property as sent', async () => {
+    const { shop, service, query } = await world();
+    await service().sync(shop.domain);
+    await db().query(`UPDATE segment_memberships SET recency_days = 1234, monetary = 99.5 WHERE run_id = $1 AND customer_id = 'c03'`, [query.runId]);
+
+    const rows = await rowsOf(query);
+
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ customer_id: 'c03', upsert: true, known: true, add_key: '', remove_lists: [] });
+    expect(Object.keys(rows[0].properties)).toEqual([...PROFILE_PROPERTIES]);
+    expect(rows[0].properties).toMatchObject({ recency_days: 1234, net_spent: 99.5 });
+    const [{ at }] = await db().query(`SELECT last_change_at AS at FROM segment_memberships WHERE run_id = $1 AND customer_id = 'c03'`, [query.runId]);
+    expect(rows[0].properties.last_segment_change).toBe(new Date(at).toISOString().replace('.000Z', 'Z'));
   });
 
   it('tells, page by page, which sets of lists no part can hand over any more; none of them comes later', async () => {
