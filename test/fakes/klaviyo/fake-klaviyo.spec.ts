@@ -69,6 +69,14 @@ describe('fake Klaviyo: accounts, lists, profiles, events through the real SDK',
     expect(fake.rejectedRequests).toHaveLength(1);
   });
 
+  it('reads a body that is not ASCII as UTF-8: a list name in Portuguese with a check mark comes back as sent', async () => {
+    const { lists } = sdk(fake);
+    const name = 'Clientes fiéis ✓ — São Paulo';
+    const created = await lists.createList({ data: { type: ListEnum.List, attributes: { name } } });
+    expect(created.body.data.attributes.name).toBe(name);
+    expect(fake.listsNamed(name)).toHaveLength(1);
+  });
+
   it('rejects a body the real API would reject, naming the pointer; the SDK silently drops snake_case attributes', async () => {
     const { profiles } = sdk(fake);
     // The SDK's model is camelCase (phoneNumber, externalId); snake_case keys are not in its attribute map.
