@@ -18,6 +18,7 @@ function planned(customerId: string, addKey: string): PlanRow {
     properties_hash: `h-${customerId}`,
     upsert: true,
     known: false,
+    unreachable: false,
     add_key: addKey,
     remove_lists: [],
     profile_id: null,

@@ -48,10 +48,12 @@ export class KlaviyoPlanService {
       const joining = new Map<string, number>();
       const leaving = new Map<string, number>();
       let upserts = 0;
+      let skippedUnreachable = 0;
       let sample: PlanRow[] = [];
       await readPlanIn(runner, query, async (rows) => {
         for (const row of rows) {
           for (const key of row.remove_lists) leaving.set(key, (leaving.get(key) ?? 0) + 1);
+          if (row.unreachable) skippedUnreachable += 1;
           if (!row.upsert) continue;
           upserts += 1;
           for (const key of addLists(row)) joining.set(key, (joining.get(key) ?? 0) + 1);
@@ -79,7 +81,7 @@ export class KlaviyoPlanService {
         baseline: lastSynced === null,
         lists,
         upserts,
-        skippedUnreachable: await repository.unreachable(shop.id, run.id),
+        skippedUnreachable,
         removals: [...leaving.values()].reduce((a, b) => a + b, 0),
         events,
         sample: sample.map((row) => ({

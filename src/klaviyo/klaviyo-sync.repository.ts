@@ -2,7 +2,7 @@ import { isUniqueViolation } from '../database/database-errors';
 import type { SqlExecutor } from '../store/sql-executor';
 import type { JobTime } from './core/job-polls';
 import { LedgerWrites } from './ledger-writes';
-import { APPLY_IMPORT, APPLY_NEW_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, COUNT_UNREACHABLE, EVENT_RUNS } from './klaviyo-sync.sql';
+import { APPLY_IMPORT, APPLY_NEW_IMPORT, BUILD_EVENTS, BUILD_SAVED_SEGMENT_EVENTS, EVENT_RUNS } from './klaviyo-sync.sql';
 
 export interface ListRow {
   segmentKey: string;
@@ -208,11 +208,6 @@ export class KlaviyoSyncRepository {
     if (enabledSegments.length) {
       await this.db.query(BUILD_SAVED_SEGMENT_EVENTS, [shopId, syncId, afterRunNumber, runNumber, enabledSegments]);
     }
-  }
-
-  async unreachable(shopId: number, runId: number): Promise<number> {
-    const [row] = await this.db.query(COUNT_UNREACHABLE, [shopId, runId]);
-    return row.n;
   }
 
   /** Records Klaviyo profile ids in the ledger. */

@@ -157,7 +157,8 @@ export class KlaviyoSyncService {
     const planRead = deferred();
     const departures = new ListDepartures(client, repository, shop.id, lists.ready, progress);
     const eventsDue = !sync.baseline && lastSynced !== null;
-    const [, removals, skippedUnreachable] = await settleAll([
+    let skippedUnreachable = 0;
+    const [, removals] = await settleAll([
       imports.send(sync.id, lists.ready, async (add, settled) => {
         try {
           await readPlan(
@@ -165,7 +166,10 @@ export class KlaviyoSyncService {
             query,
             async (rows) => {
               await departures.take(rows.filter((row) => row.remove_lists.length > 0));
-              for (const row of rows) if (row.upsert) await add(row);
+              for (const row of rows) {
+                if (row.unreachable) skippedUnreachable += 1;
+                else if (row.upsert) await add(row);
+              }
             },
             settled,
           );
@@ -182,7 +186,6 @@ export class KlaviyoSyncService {
           throw error;
         },
       ),
-      planRead.promise.then(() => repository.unreachable(shop.id, sync.runId)),
       planRead.promise.then(() => (eventsDue ? prepareEnteredSegmentEvents(repository, sync, lastSynced, enabled) : undefined)),
     ]);
     progress.done(

@@ -48,11 +48,13 @@ const PROPERTY_VALUES: Record<ProfilePropertyName, string> = {
 };
 
 /**
- * The plan: one row per customer whose profile must change in Klaviyo. For every reachable member of the
- * run (an email or an E.164 phone): a hash of the identity and of every column the properties are made of,
- * and the lists the customer belongs in; against the ledger: what to send (upsert: new, or the hash
- * differs, or lists to join) and which lists to leave. Ledger customers absent from the run (or no longer
- * reachable) leave every list. Customers are compared by a 64-bit hash of the run's raw columns (a change
+ * The plan: one row per customer whose profile must change in Klaviyo, and one per member of the run
+ * Klaviyo cannot identify (neither email nor E.164 phone: `unreachable`, skipped and counted from these
+ * rows; a count of its own scanned the run again, a second of the server at a million customers). For
+ * every reachable member of the run: a hash of the identity and of every column the properties are made
+ * of, and the lists the customer belongs in; against the ledger: what to send (upsert: new, or the hash
+ * differs, or lists to join) and which lists to leave. Ledger customers absent from the run or no longer
+ * reachable leave every list. Customers are compared by a 64-bit hash of the run's raw columns (a change
  * goes unseen only on a 1 in 2^64 collision): building every profile's JSON in SQL to compare it cost more
  * than the rest of the plan together. Only the rows sent carry their properties, as one JSON array (see
  * PROPERTY_VALUES).
@@ -83,19 +85,20 @@ export const PLAN_DIFF = `
           WHERE cu.shop_id = $1 AND ${inPart('cu.customer_id')} OFFSET 0) AS c
     WHERE email IS NOT NULL OR phone IS NOT NULL
   ), desired AS (
-    SELECT m.customer_id, id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days, m.frequency,
+    SELECT m.customer_id, id.customer_id IS NOT NULL AS reachable, id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days, m.frequency,
            m.monetary, m.aov, m.vip_tier, sv.keys AS segments, m.last_change_at AS last_change, m.predicted_clv, m.churn_risk,
            -- Raw columns: a change below the rounding of what is sent resends an identical profile, harmlessly.
            hash_record_extended(ROW(id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days,
              m.frequency, m.monetary, m.aov, m.vip_tier, sv.keys, m.last_change_at, m.predicted_clv, m.churn_risk), 0)::text AS hash,
            -- Sorted as keys sort (rfm:, segment:, vip:) without a sort per customer; only lists that exist.
-           array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($4::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
+           -- An unreachable member belongs in none (null, as a customer absent from the run).
+           CASE WHEN id.customer_id IS NOT NULL THEN array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($4::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
            || CASE WHEN sv.keys IS NULL THEN '{}'::text[] ELSE ARRAY(
                 SELECT 'segment:' || s FROM unnest(sv.keys) AS s
                 WHERE s = ANY($3::text[]) AND 'segment:' || s = ANY($4::text[]) ORDER BY s) END
-           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($4::text[]) THEN 'vip:' || m.vip_tier END], NULL) AS lists
+           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($4::text[]) THEN 'vip:' || m.vip_tier END], NULL) END AS lists
     FROM segment_memberships m
-    JOIN identities id ON id.customer_id = m.customer_id
+    LEFT JOIN identities id ON id.customer_id = m.customer_id
     LEFT JOIN saved sv ON sv.customer_id = m.customer_id
     WHERE m.shop_id = $1 AND m.run_id = $2 AND ${inPart('m.customer_id')}
     -- OFFSET 0 keeps the hash and the lists one computation per customer (inlined, each use repeats it).
@@ -103,8 +106,8 @@ export const PLAN_DIFF = `
   ), ledger AS (
     SELECT customer_id, profile_id, properties_hash, lists FROM klaviyo_profiles WHERE shop_id = $1 AND ${inPart('customer_id')}
   ), diff AS (
-    SELECT coalesce(d.customer_id, l.customer_id) AS customer_id, d.customer_id IS NOT NULL AS wanted,
-           l.customer_id IS NOT NULL AS known, d.email, d.phone, d.rfm_group, d.rfm_score, d.r, d.f, d.m,
+    SELECT coalesce(d.customer_id, l.customer_id) AS customer_id, coalesce(d.reachable, false) AS wanted,
+           d.customer_id IS NOT NULL AND NOT d.reachable AS unreachable, l.customer_id IS NOT NULL AS known, d.email, d.phone, d.rfm_group, d.rfm_score, d.r, d.f, d.m,
            d.recency_days, d.frequency, d.monetary, d.aov, d.vip_tier, d.segments, d.last_change, d.predicted_clv,
            d.churn_risk, d.hash, l.properties_hash, l.profile_id,
            -- The common cases (new to the ledger, unchanged lists) without a subquery per customer.
@@ -118,18 +121,13 @@ export const PLAN_DIFF = `
     SELECT *, wanted AND (NOT known OR hash IS DISTINCT FROM properties_hash OR cardinality(adds) > 0) AS upsert
     FROM diff
     WHERE (wanted AND (NOT known OR hash IS DISTINCT FROM properties_hash)) OR cardinality(adds) > 0 OR cardinality(removes) > 0
+       OR unreachable
   )
   SELECT customer_id, email, phone, coalesce(hash, properties_hash) AS properties_hash,
          json_build_array(${PROFILE_PROPERTIES.map((name) => PROPERTY_VALUES[name]).join(', ')})::text AS properties,
-         upsert, known, array_to_string(adds, ',') COLLATE "C" AS add_key, removes AS remove_lists, profile_id
+         upsert, known, unreachable, array_to_string(adds, ',') COLLATE "C" AS add_key, removes AS remove_lists, profile_id
   FROM planned
   ORDER BY add_key`;
-
-/** Members of the run Klaviyo cannot identify (neither email nor E.164 phone): skipped and counted. $1 shop, $2 run. */
-export const COUNT_UNREACHABLE = `
-  SELECT count(*)::int AS n FROM segment_memberships m
-  JOIN customers cu ON cu.shop_id = m.shop_id AND cu.customer_id = m.customer_id
-  WHERE m.shop_id = $1 AND m.run_id = $2 AND ${EMAIL} IS NULL AND ${PHONE} IS NULL`;
 
 /**
  * The "Entered Segment" events of a sync: every change of the runs after the last synced one, up to this

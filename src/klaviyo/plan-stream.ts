@@ -24,6 +24,8 @@ export type PlanRow = {
   upsert: boolean;
   /** Whether the ledger holds the customer (what was last sent to Klaviyo). */
   known: boolean;
+  /** A member of the run with neither email nor phone: never sent, counted as skipped; leaves any list it was in. */
+  unreachable: boolean;
   /** The keys of the lists to join, joined by commas (see addLists): profiles with the same key go in the same import jobs. */
   add_key: string;
   /** Every profile property (null where it has no value); all null for a departure alone. */
