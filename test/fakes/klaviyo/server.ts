@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Faults, type FaultSpec } from './faults';
@@ -229,7 +228,7 @@ export class FakeKlaviyo {
     const started = performance.now();
     let body: unknown;
     try {
-      body = JSON.parse(bodyText(Buffer.concat(chunks)));
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
       throw KlaviyoProblem.invalid('The request body is not valid JSON.', undefined);
     }
@@ -277,14 +276,6 @@ export class FakeKlaviyo {
     res.writeHead(reply.status, { ...(payload ? { 'Content-Type': CONTENT_TYPE } : {}), 'Content-Length': Buffer.byteLength(payload), ...reply.headers });
     res.end(payload);
   }
-}
-
-/**
- * The body as text. Bodies are almost always ASCII, which decodes as Latin-1 byte for byte, ten times faster
- * than UTF-8 (500 MB of import jobs at a million profiles: 2 s of the fake's CPU); anything else as UTF-8.
- */
-function bodyText(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function problemReply(problem: KlaviyoProblem): Reply {
