@@ -85,18 +85,21 @@ export const PLAN_DIFF = `
           WHERE cu.shop_id = $1 AND ${inPart('cu.customer_id')} OFFSET 0) AS c
     WHERE email IS NOT NULL OR phone IS NOT NULL
   ), desired AS (
-    SELECT m.customer_id, id.customer_id IS NOT NULL AS reachable, id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days, m.frequency,
-           m.monetary, m.aov, m.vip_tier, sv.keys AS segments, m.last_change_at AS last_change, m.predicted_clv, m.churn_risk,
+    SELECT m.customer_id, id.customer_id IS NOT NULL AS reachable, id.email, id.phone, m.rfm_group, m.rfm_score, m.r,
+           m.f, m.m, m.recency_days, m.frequency, m.monetary, m.aov, m.vip_tier, sv.keys AS segments,
+           m.last_change_at AS last_change, m.predicted_clv, m.churn_risk,
            -- Raw columns: a change below the rounding of what is sent resends an identical profile, harmlessly.
            hash_record_extended(ROW(id.email, id.phone, m.rfm_group, m.rfm_score, m.r, m.f, m.m, m.recency_days,
              m.frequency, m.monetary, m.aov, m.vip_tier, sv.keys, m.last_change_at, m.predicted_clv, m.churn_risk), 0)::text AS hash,
            -- Sorted as keys sort (rfm:, segment:, vip:) without a sort per customer; only lists that exist.
            -- An unreachable member belongs in none (null, as a customer absent from the run).
-           CASE WHEN id.customer_id IS NOT NULL THEN array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($4::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
-           || CASE WHEN sv.keys IS NULL THEN '{}'::text[] ELSE ARRAY(
-                SELECT 'segment:' || s FROM unnest(sv.keys) AS s
-                WHERE s = ANY($3::text[]) AND 'segment:' || s = ANY($4::text[]) ORDER BY s) END
-           || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($4::text[]) THEN 'vip:' || m.vip_tier END], NULL) END AS lists
+           CASE WHEN id.customer_id IS NOT NULL THEN
+             array_remove(ARRAY[CASE WHEN 'rfm:' || m.rfm_group = ANY($4::text[]) THEN 'rfm:' || m.rfm_group END], NULL)
+             || CASE WHEN sv.keys IS NULL THEN '{}'::text[] ELSE ARRAY(
+                  SELECT 'segment:' || s FROM unnest(sv.keys) AS s
+                  WHERE s = ANY($3::text[]) AND 'segment:' || s = ANY($4::text[]) ORDER BY s) END
+             || array_remove(ARRAY[CASE WHEN 'vip:' || m.vip_tier = ANY($4::text[]) THEN 'vip:' || m.vip_tier END], NULL)
+           END AS lists
     FROM segment_memberships m
     LEFT JOIN identities id ON id.customer_id = m.customer_id
     LEFT JOIN saved sv ON sv.customer_id = m.customer_id
@@ -107,9 +110,9 @@ export const PLAN_DIFF = `
     SELECT customer_id, profile_id, properties_hash, lists FROM klaviyo_profiles WHERE shop_id = $1 AND ${inPart('customer_id')}
   ), diff AS (
     SELECT coalesce(d.customer_id, l.customer_id) AS customer_id, coalesce(d.reachable, false) AS wanted,
-           d.customer_id IS NOT NULL AND NOT d.reachable AS unreachable, l.customer_id IS NOT NULL AS known, d.email, d.phone, d.rfm_group, d.rfm_score, d.r, d.f, d.m,
-           d.recency_days, d.frequency, d.monetary, d.aov, d.vip_tier, d.segments, d.last_change, d.predicted_clv,
-           d.churn_risk, d.hash, l.properties_hash, l.profile_id,
+           d.customer_id IS NOT NULL AND NOT d.reachable AS unreachable, l.customer_id IS NOT NULL AS known, d.email,
+           d.phone, d.rfm_group, d.rfm_score, d.r, d.f, d.m, d.recency_days, d.frequency, d.monetary, d.aov, d.vip_tier,
+           d.segments, d.last_change, d.predicted_clv, d.churn_risk, d.hash, l.properties_hash, l.profile_id,
            -- The common cases (new to the ledger, unchanged lists) without a subquery per customer.
            CASE WHEN d.lists IS NULL OR d.lists = l.lists THEN '{}'::text[] WHEN l.lists IS NULL THEN d.lists
                 ELSE ARRAY(SELECT k FROM unnest(d.lists) AS k WHERE NOT k = ANY(l.lists) ORDER BY k) END AS adds,
